@@ -1,0 +1,304 @@
+//! Streaming statistics: Welford moments that merge exactly (Chan et al. 1979), a median that
+//! is exact up to [`EXACT_MEDIAN_CAP`] values and a bounded log-bucket sketch beyond (relative
+//! error at most [`SKETCH_ALPHA`]), and the per-measure summary with a Student-t 95 % CI.
+
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::MeasureAcc;
+
+/// Values kept exactly per outlet and measure before the median switches to the sketch.
+pub const EXACT_MEDIAN_CAP: usize = 4096;
+/// Relative accuracy of the median sketch.
+pub const SKETCH_ALPHA: f64 = 0.005;
+
+/// Count, mean and sum of squared deviations (Welford), mergeable.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    pub mean: f64,
+    pub m2: f64,
+}
+
+impl Moments {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Sample standard deviation (n - 1), `None` below two values.
+    pub fn sd(&self) -> Option<f64> {
+        (self.n >= 2).then(|| (self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
+    }
+}
+
+impl AddAssign<&Moments> for Moments {
+    fn add_assign(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        let mean = self.mean + d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64) / n as f64;
+        self.mean = mean;
+        self.n = n;
+    }
+}
+
+/// The median of a stream: exact values while few, then a log-bucket sketch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Median {
+    Exact(Vec<f64>),
+    Sketch(Sketch),
+}
+
+impl Default for Median {
+    fn default() -> Self {
+        Median::Exact(Vec::new())
+    }
+}
+
+impl Median {
+    pub fn push(&mut self, x: f64) {
+        match self {
+            Median::Exact(v) => {
+                v.push(x);
+                if v.len() > EXACT_MEDIAN_CAP {
+                    let mut s = Sketch::default();
+                    for &y in v.iter() {
+                        s.push(y);
+                    }
+                    *self = Median::Sketch(s);
+                }
+            }
+            Median::Sketch(s) => s.push(x),
+        }
+    }
+
+    /// Is the median exact (all values kept)?
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Median::Exact(_))
+    }
+
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Median::Exact(v) => exact_median(v),
+            Median::Sketch(s) => s.median(),
+        }
+    }
+}
+
+impl AddAssign<&Median> for Median {
+    fn add_assign(&mut self, o: &Median) {
+        match o {
+            Median::Exact(v) => {
+                for &x in v {
+                    self.push(x);
+                }
+            }
+            Median::Sketch(os) => {
+                let mut mine = match std::mem::take(self) {
+                    Median::Sketch(s) => s,
+                    Median::Exact(v) => {
+                        let mut s = Sketch::default();
+                        for x in v {
+                            s.push(x);
+                        }
+                        s
+                    }
+                };
+                mine.merge(os);
+                *self = Median::Sketch(mine);
+            }
+        }
+    }
+}
+
+fn exact_median(v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let mid = s.len() / 2;
+    Some(if s.len() % 2 == 1 {
+        s[mid]
+    } else {
+        (s[mid - 1] + s[mid]) / 2.0
+    })
+}
+
+/// Log-bucketed counts (as in DDSketch, Masson et al. 2019): bucket `i` holds values in
+/// `(g^(i-1), g^i]`, `g = (1+a)/(1-a)`; negatives mirror; zero apart. Order-independent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    zero: u64,
+    pos: BTreeMap<i32, u64>,
+    neg: BTreeMap<i32, u64>,
+    n: u64,
+}
+
+fn gamma() -> f64 {
+    (1.0 + SKETCH_ALPHA) / (1.0 - SKETCH_ALPHA)
+}
+
+impl Sketch {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        if x.abs() < 1e-12 || !x.is_finite() {
+            self.zero += 1;
+            return;
+        }
+        let i = (x.abs().ln() / gamma().ln()).ceil() as i32;
+        let map = if x > 0.0 { &mut self.pos } else { &mut self.neg };
+        *map.entry(i).or_insert(0) += 1;
+    }
+
+    fn merge(&mut self, o: &Sketch) {
+        self.n += o.n;
+        self.zero += o.zero;
+        for (k, v) in &o.pos {
+            *self.pos.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &o.neg {
+            *self.neg.entry(*k).or_insert(0) += v;
+        }
+    }
+
+    /// Value of the lower-middle rank, within relative error `SKETCH_ALPHA`.
+    pub fn median(&self) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let rank = (self.n - 1) / 2;
+        let g = gamma();
+        let value = |i: i32| 2.0 * g.powi(i) / (g + 1.0);
+        let mut seen = 0;
+        for (&i, &c) in self.neg.iter().rev() {
+            seen += c;
+            if seen > rank {
+                return Some(-value(i));
+            }
+        }
+        seen += self.zero;
+        if seen > rank {
+            return Some(0.0);
+        }
+        for (&i, &c) in &self.pos {
+            seen += c;
+            if seen > rank {
+                return Some(value(i));
+            }
+        }
+        None
+    }
+}
+
+/// What `sources.csv` reports for one measure of one outlet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub n: u64,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub median: Option<f64>,
+    pub median_exact: bool,
+    /// 95 % confidence interval of the mean (Student t, n - 1 df); `None` below two values.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// Summarise one measure accumulator.
+pub fn summarize(acc: &MeasureAcc) -> Summary {
+    let m = &acc.moments;
+    let sd = m.sd();
+    let ci = match sd {
+        Some(sd) => t_quantile_975(m.n - 1).map(|t| {
+            let half = t * sd / (m.n as f64).sqrt();
+            (m.mean - half, m.mean + half)
+        }),
+        None => None,
+    };
+    Summary {
+        n: m.n,
+        mean: (m.n > 0).then_some(m.mean),
+        sd,
+        median: acc.median.value(),
+        median_exact: acc.median.is_exact(),
+        ci,
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: u64) -> Option<f64> {
+    if df == 0 {
+        return None;
+    }
+    StudentsT::new(0.0, 1.0, df as f64)
+        .ok()
+        .map(|t| t.inverse_cdf(0.975))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acc(xs: &[f64]) -> MeasureAcc {
+        let mut a = MeasureAcc::default();
+        for &x in xs {
+            a.push(x);
+        }
+        a
+    }
+
+    #[test]
+    fn textbook_summary() {
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample sd sqrt(32/7), median 4.5
+        let s = summarize(&acc(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]));
+        assert_eq!(s.n, 8);
+        assert!((s.mean.unwrap() - 5.0).abs() < 1e-12);
+        assert!((s.sd.unwrap() - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
+        assert_eq!(s.median, Some(4.5));
+        // t(0.975, 7) = 2.364624251592785 (scipy.stats.t.ppf(0.975, 7))
+        let half = 2.364624251592785 * (32.0f64 / 7.0).sqrt() / 8f64.sqrt();
+        let (lo, hi) = s.ci.unwrap();
+        assert!((lo - (5.0 - half)).abs() < 1e-9, "{lo}");
+        assert!((hi - (5.0 + half)).abs() < 1e-9, "{hi}");
+    }
+
+    #[test]
+    fn one_value_has_no_spread() {
+        let s = summarize(&acc(&[3.5]));
+        assert_eq!((s.n, s.mean, s.sd, s.median, s.ci), (1, Some(3.5), None, Some(3.5), None));
+        let e = summarize(&MeasureAcc::default());
+        assert_eq!((e.n, e.mean, e.median), (0, None, None));
+    }
+
+    #[test]
+    fn sketch_median_is_within_its_error_bound() {
+        let xs: Vec<f64> = (0..20_001).map(|i| ((i * 7919) % 20_001) as f64 / 10.0 - 500.0).collect();
+        let s = summarize(&acc(&xs));
+        assert!(!s.median_exact);
+        let truth = exact_median(&xs).unwrap();
+        let got = s.median.unwrap();
+        assert!((got - truth).abs() <= SKETCH_ALPHA * truth.abs() + 0.1, "{got} vs {truth}");
+    }
+
+    #[test]
+    fn merged_moments_equal_streamed() {
+        let xs = [1.0, 2.0, 10.0, -3.0, 7.5];
+        let whole = acc(&xs);
+        let mut a = acc(&xs[..2]);
+        a += &acc(&xs[2..]);
+        assert_eq!(whole.moments.n, a.moments.n);
+        assert!((whole.moments.mean - a.moments.mean).abs() < 1e-12);
+        assert!((whole.moments.m2 - a.moments.m2).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,102 @@
+//! Command-line syntax: clap types and help text, nothing else. What the user typed is turned
+//! into a validated [`crate::config::Config`] in `config.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Measure framing and source bias in news: loaded language and neutral reporting language,
+/// per article and per outlet, with every hit written out as evidence.
+#[derive(Debug, Parser)]
+#[command(name = "framescope", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 done; 1 done, but some inputs were skipped (see skipped.csv); 2 fatal error (bad arguments, a lexicon that does not parse, an unreadable input or an unwritable output folder).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, skipped.csv,
+    /// manifest.json).
+    Analyze(AnalyzeArgs),
+    /// Inspect the lexicons in use.
+    #[command(subcommand)]
+    Lexicons(LexiconsCommand),
+}
+
+/// Options shared by every command that uses lexicons.
+#[derive(Debug, Args, Clone)]
+pub struct LexiconArgs {
+    /// Add lexicon files: a `.txt` file, or a folder of `<family>/<category>.txt` files. A
+    /// file whose id matches a shipped category replaces it. Repeatable.
+    #[arg(long = "lexicons", value_name = "PATH")]
+    pub lexicons: Vec<PathBuf>,
+    /// Do not use the shipped lexicons (use only those given with --lexicons).
+    #[arg(long)]
+    pub no_default_lexicons: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The corpus: a folder of .txt/.md files (outlets from manifest.csv or from sub-folder
+    /// names), a .jsonl or .csv file with one article per line or row, a single .txt/.md
+    /// file, or `-` for JSONL on standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+
+    /// Folder for the reports (created if missing; existing reports are replaced at the end
+    /// of a successful run).
+    #[arg(short, long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+
+    /// How to read INPUT; `auto` decides from the path.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// Read an article attribute from another JSONL key or CSV column, e.g. `--field
+    /// text=body --field source=outlet`. Attributes: id, source, title, date, url, text.
+    /// Repeatable.
+    #[arg(long = "field", value_name = "ATTR=NAME")]
+    pub fields: Vec<String>,
+
+    #[command(flatten)]
+    pub lexicons: LexiconArgs,
+
+    /// Do not write hits.csv (the evidence file; usually the largest report, several times
+    /// the size of the input).
+    #[arg(long)]
+    pub no_hits: bool,
+
+    /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
+    /// the number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Folder,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LexiconsCommand {
+    /// List the categories in use: id, side, weight, case, entries, exceptions, origin.
+    List(LexiconListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LexiconListArgs {
+    #[command(flatten)]
+    pub lexicons: LexiconArgs,
+    /// Print CSV instead of an aligned table.
+    #[arg(long)]
+    pub csv: bool,
+}

@@ -1,0 +1,119 @@
+//! Validated settings: built from what the user typed (`cli`), with every flag checked and
+//! defaults resolved, and no I/O. Stages take `&Config`, never clap types.
+
+use std::path::PathBuf;
+
+use crate::cli::{AnalyzeArgs, FormatArg, LexiconArgs};
+use crate::corpus::{FieldMap, InputFormat, InputSpec};
+
+/// Where the lexicons come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconConfig {
+    pub builtin: bool,
+    pub paths: Vec<PathBuf>,
+}
+
+/// Settings of one `analyze` run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: InputSpec,
+    pub out: PathBuf,
+    pub lexicons: LexiconConfig,
+    pub with_hits: bool,
+    /// Worker threads, at least 1.
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+/// A setting that cannot be used; the message says what was given and what would work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl LexiconConfig {
+    pub fn from_args(args: &LexiconArgs) -> Result<LexiconConfig, ConfigError> {
+        if args.no_default_lexicons && args.lexicons.is_empty() {
+            return Err(ConfigError(
+                "--no-default-lexicons leaves no lexicons: add --lexicons PATH".into(),
+            ));
+        }
+        Ok(LexiconConfig {
+            builtin: !args.no_default_lexicons,
+            paths: args.lexicons.clone(),
+        })
+    }
+}
+
+impl Config {
+    /// Check and resolve `analyze` arguments. `cpus` is the default thread count.
+    pub fn from_args(args: &AnalyzeArgs, cpus: usize) -> Result<Config, ConfigError> {
+        let format = match args.format {
+            FormatArg::Auto => InputFormat::Auto,
+            FormatArg::Folder => InputFormat::Folder,
+            FormatArg::Jsonl => InputFormat::Jsonl,
+            FormatArg::Csv => InputFormat::Csv,
+        };
+        Ok(Config {
+            input: InputSpec {
+                path: args.input.clone(),
+                format,
+                fields: field_map(&args.fields)?,
+            },
+            out: args.out.clone(),
+            lexicons: LexiconConfig::from_args(&args.lexicons)?,
+            with_hits: !args.no_hits,
+            threads: if args.threads == 0 {
+                cpus.max(1)
+            } else {
+                args.threads
+            },
+            quiet: args.quiet,
+        })
+    }
+}
+
+/// Parse `--field ATTR=NAME` pairs into a field map.
+pub fn field_map(pairs: &[String]) -> Result<FieldMap, ConfigError> {
+    let mut map = FieldMap::default();
+    for pair in pairs {
+        let Some((attr, name)) = pair.split_once('=') else {
+            return Err(ConfigError(format!(
+                "--field `{pair}`: write ATTR=NAME, e.g. --field text=body"
+            )));
+        };
+        let (attr, name) = (attr.trim(), name.trim());
+        if name.is_empty() {
+            return Err(ConfigError(format!("--field `{pair}`: the field name is empty")));
+        }
+        let slot = match attr {
+            "id" => &mut map.id,
+            "source" => &mut map.source,
+            "title" => &mut map.title,
+            "date" => &mut map.date,
+            "url" => &mut map.url,
+            "text" => &mut map.text,
+            _ => {
+                return Err(ConfigError(format!(
+                    "--field `{pair}`: `{attr}` is not an article attribute (id, source, title, date, url, text)"
+                )));
+            }
+        };
+        *slot = name.to_string();
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_pairs_map_and_bad_ones_are_explained() {
+        let m = field_map(&["text=body".into(), "source = outlet".into()]).unwrap();
+        assert_eq!((m.text.as_str(), m.source.as_str(), m.id.as_str()), ("body", "outlet", "id"));
+        let e = field_map(&["body".into()]).unwrap_err();
+        assert!(e.0.contains("ATTR=NAME"), "{e}");
+        let e = field_map(&["words=x".into()]).unwrap_err();
+        assert!(e.0.contains("`words` is not an article attribute"), "{e}");
+    }
+}

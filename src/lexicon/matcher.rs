@@ -1,0 +1,274 @@
+//! The compiled matcher: every entry of every category in one Aho-Corasick automaton (one for
+//! case-insensitive entries over case-folded text, one for case-sensitive entries), compiled
+//! once and shared by all threads. Semantics, chosen on purpose:
+//! - whole words: a match starts and ends at a word boundary (letters and digits continue a
+//!   word; hyphens, apostrophes and punctuation do not);
+//! - a trailing `*` extends the last word to its end;
+//! - a match inside an exception (`!phrase`) of its own category is dropped;
+//! - across all categories, the leftmost match wins, and among those the longest, so a phrase
+//!   beats its prefix and no stretch of text is counted twice; on a tie the literal beats the
+//!   wildcard, then the category whose id sorts first.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::{LexiconSet, format::is_word_char};
+use crate::span::Span;
+
+/// A hit of the matcher: a span of the matched text and the entry that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub span: Span,
+    /// Index into `LexiconSet::lexicons`.
+    pub lexicon: usize,
+    /// Index into that lexicon's `entries`.
+    pub entry: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PatternInfo {
+    lexicon: usize,
+    entry: usize,
+    exception: bool,
+    wildcard: bool,
+    /// Does the pattern start / end with a word character (then the boundary is checked)?
+    word_start: bool,
+    word_end: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Automaton {
+    ac: AhoCorasick,
+    info: Vec<PatternInfo>,
+}
+
+/// Compiled form of a [`LexiconSet`].
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    folded: Option<Automaton>,
+    exact: Option<Automaton>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    span: Span,
+    info: PatternInfo,
+}
+
+impl Matcher {
+    /// Compile every entry and exception of `set`.
+    pub fn new(set: &LexiconSet) -> Result<Matcher, aho_corasick::BuildError> {
+        let mut folded = (Vec::new(), Vec::new());
+        let mut exact = (Vec::new(), Vec::new());
+        for (li, lex) in set.lexicons.iter().enumerate() {
+            let target = if lex.case_sensitive {
+                &mut exact
+            } else {
+                &mut folded
+            };
+            let all = lex
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i, e, false))
+                .chain(lex.exceptions.iter().enumerate().map(|(i, e)| (i, e, true)));
+            for (ei, e, exception) in all {
+                target.0.push(e.pattern.clone());
+                target.1.push(PatternInfo {
+                    lexicon: li,
+                    entry: ei,
+                    exception,
+                    wildcard: e.wildcard,
+                    word_start: e.pattern.chars().next().is_some_and(is_word_char),
+                    word_end: e.pattern.chars().next_back().is_some_and(is_word_char),
+                });
+            }
+        }
+        let build = |(patterns, info): (Vec<String>, Vec<PatternInfo>)| {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)?;
+            Ok(Some(Automaton { ac, info }))
+        };
+        Ok(Matcher {
+            folded: build(folded)?,
+            exact: build(exact)?,
+        })
+    }
+
+    /// Find the hits in `text`; `folded` must be `crate::text::fold_case(text)` (same length).
+    /// Hits are appended to `out` in text order, non-overlapping.
+    pub fn find(&self, text: &str, folded: &str, out: &mut Vec<Match>) {
+        debug_assert_eq!(text.len(), folded.len());
+        let mut cands: Vec<Candidate> = Vec::new();
+        if let Some(a) = &self.folded {
+            collect(a, folded, &mut cands);
+        }
+        if let Some(a) = &self.exact {
+            collect(a, text, &mut cands);
+        }
+        if cands.is_empty() {
+            return;
+        }
+        // Drop matches inside an exception of their own category.
+        let exceptions: Vec<Candidate> = cands.iter().filter(|c| c.info.exception).copied().collect();
+        if !exceptions.is_empty() {
+            cands.retain(|c| {
+                !c.info.exception
+                    && !exceptions
+                        .iter()
+                        .any(|x| x.info.lexicon == c.info.lexicon && x.span.contains(c.span))
+            });
+        }
+        // Leftmost, then longest, then literal before wildcard, then category order.
+        cands.sort_unstable_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.end.cmp(&a.span.end))
+                .then(a.info.wildcard.cmp(&b.info.wildcard))
+                .then(a.info.lexicon.cmp(&b.info.lexicon))
+                .then(a.info.entry.cmp(&b.info.entry))
+        });
+        let mut last_end = 0;
+        for c in cands {
+            if c.span.start >= last_end {
+                out.push(Match {
+                    span: c.span,
+                    lexicon: c.info.lexicon,
+                    entry: c.info.entry,
+                });
+                last_end = c.span.end;
+            }
+        }
+    }
+}
+
+fn collect(a: &Automaton, hay: &str, out: &mut Vec<Candidate>) {
+    for m in a.ac.find_overlapping_iter(hay) {
+        let info = a.info[m.pattern().as_usize()];
+        let (start, mut end) = (m.start(), m.end());
+        if info.word_start && hay[..start].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        if info.wildcard {
+            end += hay[end..]
+                .char_indices()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(hay.len() - end, |(i, _)| i);
+        } else if info.word_end && hay[end..].chars().next().is_some_and(is_word_char) {
+            continue;
+        }
+        out.push(Candidate {
+            span: Span::new(start, end),
+            info,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{LexiconSet, SourceFile};
+    use crate::text::fold_case;
+
+    fn set(files: &[(&str, &str)]) -> LexiconSet {
+        LexiconSet::from_sources(
+            files
+                .iter()
+                .map(|(id, body)| SourceFile {
+                    origin: format!("{id}.txt"),
+                    default_id: Some((*id).into()),
+                    text: (*body).into(),
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn hits(set: &LexiconSet, text: &str) -> Vec<(String, String)> {
+        let m = Matcher::new(set).unwrap();
+        let mut out = Vec::new();
+        m.find(text, &fold_case(text), &mut out);
+        out.iter()
+            .map(|h| {
+                (
+                    set.lexicons[h.lexicon].id.clone(),
+                    h.span.of(text).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_only_and_case_insensitive() {
+        let s = set(&[("a.x", "#! side: advocacy\n#! description: d\nregime\n")]);
+        assert_eq!(
+            hits(&s, "The Regime, regimes, a regime's rule; anti-regime."),
+            [
+                ("a.x".into(), "Regime".into()),
+                ("a.x".into(), "regime".into()),
+                ("a.x".into(), "regime".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn wildcard_extends_to_the_end_of_the_word() {
+        let s = set(&[("a.x", "#! side: advocacy\n#! description: d\npropagand*\n")]);
+        let h = hits(&s, "Propagandists spread propaganda-style propaganda's lies.");
+        let words: Vec<_> = h.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(words, ["Propagandists", "propaganda", "propaganda"]);
+    }
+
+    #[test]
+    fn longest_match_wins_across_categories() {
+        let s = set(&[
+            ("n.verbs", "#! side: neutral\n#! description: d\nsaid\n"),
+            ("n.sourcing", "#! side: neutral\n#! description: d\nofficials said\n"),
+        ]);
+        assert_eq!(
+            hits(&s, "Officials said it. He said no."),
+            [
+                ("n.sourcing".into(), "Officials said".into()),
+                ("n.verbs".into(), "said".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn exception_suppresses_only_its_own_category() {
+        let s = set(&[
+            ("a.labels", "#! side: advocacy\n#! description: d\nregime\n!regime change\n"),
+            ("b.other", "#! side: none\n#! description: d\nchange\n"),
+        ]);
+        assert_eq!(
+            hits(&s, "They want regime change; the regime fell."),
+            [
+                ("b.other".into(), "change".into()),
+                ("a.labels".into(), "regime".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn case_sensitive_category_tells_us_from_us() {
+        let s = set(&[(
+            "a.us",
+            "#! side: advocacy\n#! case: sensitive\n#! description: d\nus\nUs\nWe\n",
+        )]);
+        let h = hits(&s, "The US told us. We know. US troops. Us too.");
+        let words: Vec<_> = h.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(words, ["us", "We", "Us"]);
+    }
+
+    #[test]
+    fn hyphenated_entry_and_non_ascii_text() {
+        let s = set(&[("a.x", "#! side: advocacy\n#! description: d\nso-called\nÉlite\n")]);
+        let h = hits(&s, "Die so-called ÉLITE, élites, élite.");
+        let words: Vec<_> = h.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(words, ["so-called", "ÉLITE", "élite"]);
+    }
+}

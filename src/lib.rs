@@ -1,0 +1,49 @@
+//! framescope measures framing and source bias in news text: loaded and advocacy language
+//! against neutral reporting language, per article and per outlet, with every hit kept as
+//! evidence.
+//!
+//! The flow runs one way: [`corpus`] reads articles, [`text`] normalises them into a
+//! [`text::Document`], [`lexicon`] compiles the categories into one [`lexicon::Matcher`],
+//! [`score`] turns an article into counts and hits, [`aggregate`] folds them per outlet, and
+//! [`report`] writes the CSV files. [`pipeline`] runs it all in one streaming pass.
+//!
+//! ```
+//! use framescope::corpus::{Article, Encoding, Origin};
+//! use framescope::lexicon::LexiconSet;
+//! use framescope::score::Analyzer;
+//!
+//! let analyzer = Analyzer::new(LexiconSet::load(true, &[]).unwrap()).unwrap();
+//! let article = Article {
+//!     id: "a1".into(),
+//!     source: "Example Wire".into(),
+//!     title: String::new(),
+//!     date: String::new(),
+//!     url: String::new(),
+//!     text: "The minister said the talks went well. Critics claimed the so-called deal was a shocking failure.".into(),
+//!     encoding: Encoding::Utf8,
+//!     origin: Origin { path: "a1.txt".into(), line: None },
+//!     extra: vec![],
+//! };
+//! let analysis = analyzer.analyze(&article, true).unwrap();
+//! assert_eq!(analysis.score.words, 16);
+//! for hit in &analysis.hits {
+//!     let lexicon = &analyzer.set.lexicons[hit.lexicon];
+//!     // every hit points back into the text as read
+//!     assert_eq!(&article.text[hit.bytes.clone()], hit.matched);
+//!     println!("{} {:?} {}", lexicon.id, hit.matched, lexicon.side.as_str());
+//! }
+//! assert!(analysis.hits.iter().any(|h| h.matched == "claimed"));
+//! ```
+
+pub mod aggregate;
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod lexicon;
+pub mod pipeline;
+pub mod report;
+pub mod score;
+pub mod span;
+pub mod text;
+
+pub use report::lexicon_listing as lexicons_table;
