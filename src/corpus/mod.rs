@@ -10,7 +10,313 @@
 //!   CSV columns beyond the known ones), fixed before the first item; `Article::extra` holds
 //!   their values in that order.
 //! - `decode(bytes: &[u8]) -> Result<Decoded, DecodeError>`: pure twin of file reading.
+//!
+//! This file owns format detection ([`open`]) and the [`Corpus`] iterator; the readers live
+//! in `folder` (outlet sub-folders, single files), `manifest`, `jsonl` and `csvin`, decoding
+//! in `decode`, byte-order-mark handling for streams in `stream`.
 
+mod csvin;
+mod decode;
+mod folder;
+mod jsonl;
+mod manifest;
+mod reasons;
+mod stream;
 mod types;
+
+use std::fmt;
+use std::fs;
+use std::path::Path;
+
+pub use decode::decode;
 pub use types::*;
-mod stub_tmp; pub use stub_tmp::*;
+
+/// The articles (and skips) of one input, produced one at a time: memory does not grow with
+/// the number of articles. Obtained from [`open`].
+pub struct Corpus {
+    reader: Reader,
+    extra_columns: Vec<String>,
+    description: String,
+}
+
+enum Reader {
+    Folder(folder::FolderReader),
+    Manifest(Box<manifest::ManifestReader>),
+    Jsonl(Box<jsonl::JsonlReader>),
+    Csv(Box<csvin::CsvReader>),
+    Single(folder::SingleReader),
+}
+
+impl Corpus {
+    fn new(reader: Reader, description: impl Into<String>) -> Corpus {
+        let extra_columns = match &reader {
+            Reader::Manifest(r) => r.extra_columns().to_vec(),
+            Reader::Csv(r) => r.extra_columns().to_vec(),
+            _ => Vec::new(),
+        };
+        Corpus {
+            reader,
+            extra_columns,
+            description: description.into(),
+        }
+    }
+
+    /// Names of the extra metadata columns (manifest or CSV columns beyond the known ones),
+    /// as written in the header; [`Article::extra`] holds their values in this order. Empty
+    /// for folders without a manifest, JSONL and single files.
+    pub fn extra_columns(&self) -> &[String] {
+        &self.extra_columns
+    }
+
+    /// What kind of input this is, for the user: e.g. "folder with manifest.csv",
+    /// "JSON Lines file (utf-16le)", "CSV file".
+    pub fn describe(&self) -> String {
+        self.description.clone()
+    }
+}
+
+impl fmt::Debug for Corpus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Corpus")
+            .field("description", &self.description)
+            .field("extra_columns", &self.extra_columns)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        match &mut self.reader {
+            Reader::Folder(r) => r.next(),
+            Reader::Manifest(r) => r.next(),
+            Reader::Jsonl(r) => r.next(),
+            Reader::Csv(r) => r.next(),
+            Reader::Single(r) => r.next(),
+        }
+    }
+}
+
+/// Opens the input described by `spec`. Only problems that leave nothing to read are errors:
+/// the path does not exist or cannot be opened, its format cannot be told, a CSV has no text
+/// column, a manifest lacks `file`/`source`, a stream is binary. Everything else (one bad
+/// file, line or row) is a [`Skip`] from the iterator.
+///
+/// With [`InputFormat::Auto`]: `-` is JSON Lines on standard input; a folder is read as a
+/// folder (with `manifest.csv` if it has one); `.jsonl`/`.ndjson`/`.json` are JSON Lines,
+/// `.csv` is CSV, `.txt`/`.md` a single article. An explicit format overrides the extension
+/// (and `-` with [`InputFormat::Csv`] reads CSV from standard input).
+pub fn open(spec: &InputSpec) -> Result<Corpus, CorpusError> {
+    let path = spec.path.as_path();
+    let stdin = path.as_os_str() == "-";
+    match spec.format {
+        InputFormat::Auto if stdin => open_jsonl(path, &spec.fields),
+        InputFormat::Auto => {
+            if metadata(path)?.is_dir() {
+                return open_folder(path);
+            }
+            match folder::ext_lower(path).as_str() {
+                "jsonl" | "ndjson" | "json" => open_jsonl(path, &spec.fields),
+                "csv" => open_csv(path, &spec.fields),
+                "txt" | "md" => Ok(Corpus::new(
+                    Reader::Single(folder::open_single(path)),
+                    "single text file",
+                )),
+                ext => Err(CorpusError::Invalid(format!(
+                    "{}: cannot tell the input format from {}; framescope reads a folder of \
+                     .txt/.md files, .jsonl/.ndjson/.json (JSON Lines), .csv, a single .txt or \
+                     .md file, or `-` for JSON Lines on standard input (or choose a reader \
+                     with --format folder|jsonl|csv)",
+                    path.display(),
+                    if ext.is_empty() {
+                        "a name without an extension".to_owned()
+                    } else {
+                        format!("the extension .{ext}")
+                    }
+                ))),
+            }
+        }
+        InputFormat::Folder => {
+            if stdin || !metadata(path)?.is_dir() {
+                return Err(CorpusError::Invalid(format!(
+                    "{}: the folder format needs a folder, and this is not one",
+                    stream::display_name(path)
+                )));
+            }
+            open_folder(path)
+        }
+        InputFormat::Jsonl => {
+            if !stdin {
+                not_a_folder(path, "JSON Lines")?;
+            }
+            open_jsonl(path, &spec.fields)
+        }
+        InputFormat::Csv => {
+            if !stdin {
+                not_a_folder(path, "CSV")?;
+            }
+            open_csv(path, &spec.fields)
+        }
+    }
+}
+
+fn metadata(path: &Path) -> Result<fs::Metadata, CorpusError> {
+    fs::metadata(path).map_err(|source| CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn not_a_folder(path: &Path, format: &str) -> Result<(), CorpusError> {
+    if metadata(path)?.is_dir() {
+        return Err(CorpusError::Invalid(format!(
+            "{}: this is a folder, but the {format} format reads a file",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn open_folder(path: &Path) -> Result<Corpus, CorpusError> {
+    let manifest_path = path.join(manifest::MANIFEST);
+    if manifest_path.is_file() {
+        let reader = manifest::open(path, &manifest_path)?;
+        Ok(Corpus::new(
+            Reader::Manifest(Box::new(reader)),
+            "folder with manifest.csv",
+        ))
+    } else {
+        Ok(Corpus::new(
+            Reader::Folder(folder::open(path)?),
+            "folder with one sub-folder per outlet",
+        ))
+    }
+}
+
+fn with_encoding(what: &str, bom: Option<Encoding>) -> String {
+    match bom {
+        Some(e) => format!("{what} ({})", e.as_str()),
+        None => what.to_owned(),
+    }
+}
+
+fn open_jsonl(path: &Path, fields: &FieldMap) -> Result<Corpus, CorpusError> {
+    let (reader, what) = if path.as_os_str() == "-" {
+        (jsonl::open_stdin(fields)?, "JSON Lines on standard input")
+    } else {
+        (jsonl::open_file(path, fields)?, "JSON Lines file")
+    };
+    let description = with_encoding(what, reader.bom());
+    Ok(Corpus::new(Reader::Jsonl(Box::new(reader)), description))
+}
+
+fn open_csv(path: &Path, fields: &FieldMap) -> Result<Corpus, CorpusError> {
+    let (reader, what) = if path.as_os_str() == "-" {
+        (csvin::open_stdin(fields)?, "CSV on standard input")
+    } else {
+        (csvin::open_file(path, fields)?, "CSV file")
+    };
+    let description = with_encoding(what, reader.bom());
+    Ok(Corpus::new(Reader::Csv(Box::new(reader)), description))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn spec(path: impl Into<PathBuf>) -> InputSpec {
+        InputSpec {
+            path: path.into(),
+            format: InputFormat::Auto,
+            fields: FieldMap::default(),
+        }
+    }
+
+    #[test]
+    fn corpus_is_send() {
+        fn send<T: Send>() {}
+        send::<Corpus>();
+    }
+
+    #[test]
+    fn missing_path_is_fatal_io_naming_it() {
+        let err = open(&spec("/no/such/corpus/here")).err().unwrap();
+        assert!(matches!(err, CorpusError::Io { .. }));
+        assert!(err.to_string().contains("/no/such/corpus/here"), "{err}");
+    }
+
+    #[test]
+    fn auto_detection() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("Wire")).unwrap();
+        fs::write(d.join("Wire/a.txt"), "Text.").unwrap();
+        fs::write(d.join("x.jsonl"), "{\"source\":\"S\",\"text\":\"t\"}\n").unwrap();
+        fs::write(d.join("x.csv"), "text,source,lang\nt,S,en\n").unwrap();
+        fs::write(d.join("x.pdf"), "%PDF").unwrap();
+
+        let c = open(&spec(d.join("Wire/a.txt"))).unwrap();
+        assert_eq!(c.describe(), "single text file");
+        assert_eq!(c.count(), 1);
+        let c = open(&spec(d.join("x.jsonl"))).unwrap();
+        assert_eq!(c.describe(), "JSON Lines file");
+        assert!(c.extra_columns().is_empty());
+        let c = open(&spec(d.join("x.csv"))).unwrap();
+        assert_eq!(c.describe(), "CSV file");
+        assert_eq!(c.extra_columns(), ["lang".to_owned()]);
+        let err = open(&spec(d.join("x.pdf"))).err().unwrap();
+        assert!(err.to_string().contains("extension .pdf"), "{err}");
+
+        // The folder itself: one article, plus the loose files at its root as skips.
+        let c = open(&spec(d)).unwrap();
+        assert_eq!(c.describe(), "folder with one sub-folder per outlet");
+        let items: Vec<Item> = c.collect();
+        let articles = items
+            .iter()
+            .filter(|i| matches!(i, Item::Article(_)))
+            .count();
+        assert_eq!((articles, items.len()), (1, 4));
+
+        let mut s = spec(d.join("x.csv"));
+        s.format = InputFormat::Folder;
+        assert!(matches!(open(&s), Err(CorpusError::Invalid(_))));
+        let mut s = spec(d);
+        s.format = InputFormat::Jsonl;
+        assert!(matches!(open(&s), Err(CorpusError::Invalid(_))));
+    }
+
+    #[test]
+    fn shared_seed_corpus() {
+        let seeds = Path::new("/work/shared/corpus/seeds");
+        if !seeds.is_dir() {
+            eprintln!("skipping: {} not present", seeds.display());
+            return;
+        }
+        let corpus = open(&spec(seeds)).unwrap();
+        assert_eq!(corpus.describe(), "folder with manifest.csv");
+        assert_eq!(corpus.extra_columns(), ["notes".to_owned()]);
+        let mut articles = Vec::new();
+        let mut skips = Vec::new();
+        for item in corpus {
+            match item {
+                Item::Article(a) => articles.push(a),
+                Item::Skip(s) => skips.push(s),
+            }
+        }
+        assert!(skips.is_empty(), "{skips:#?}");
+        assert_eq!(articles.len(), 5);
+        for a in &articles {
+            assert!(!a.source.is_empty());
+            assert_eq!(a.extra.len(), 1);
+            assert!(!a.extra[0].is_empty());
+            assert!(!a.text.trim().is_empty());
+        }
+        assert_eq!(articles[0].id, "000_3012c8f79507aae8");
+        assert_eq!(articles[0].source, "Site A (India)");
+        assert_eq!(articles[0].date, "2023-12-27");
+        assert_eq!(articles[3].source, "Global Research");
+        assert_eq!(articles[4].source, "Sputnik India");
+    }
+}

@@ -1,0 +1,525 @@
+//! Folders of `.txt`/`.md` files without a manifest (one sub-folder per outlet), a single
+//! `.txt`/`.md` file, and what both share with the manifest reader: listing a folder
+//! (recursive, sorted, hidden entries ignored) and reading one file into an article.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use super::decode::{decode, utf16_hint};
+use super::reasons::{quote, skip};
+use super::types::{Article, CorpusError, DecodeError, Item, Origin};
+
+/// What the listing found at one relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EntryKind {
+    /// A regular file (or a link to one).
+    File,
+    /// Something that is neither a file nor a folder (socket, pipe, device).
+    Special,
+    /// A file or folder that could not be examined; the reason is a full sentence.
+    Unreadable(String),
+}
+
+/// One listed path, relative to the corpus folder.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub rel: PathBuf,
+    pub kind: EntryKind,
+}
+
+/// Lists every file under `root`, recursively, sorted by path. Entries whose name starts
+/// with `.` are ignored (and hidden folders not entered). Links are followed, each real
+/// folder entered once. Only failing to list `root` itself is an error; problems below it
+/// become [`EntryKind::Unreadable`] entries.
+pub(crate) fn walk(root: &Path) -> Result<Vec<Entry>, CorpusError> {
+    let first = fs::read_dir(root).map_err(|source| CorpusError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    if let Ok(canon) = fs::canonicalize(root) {
+        seen.insert(canon);
+    }
+    let mut pending = vec![(PathBuf::new(), Ok(first))];
+    while let Some((rel_dir, listing)) = pending.pop() {
+        let listing = match listing {
+            Ok(l) => l,
+            Err(e) => {
+                out.push(Entry {
+                    rel: rel_dir,
+                    kind: EntryKind::Unreadable(format!("cannot list this folder: {e}")),
+                });
+                continue;
+            }
+        };
+        for entry in listing {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.push(Entry {
+                        rel: rel_dir.clone(),
+                        kind: EntryKind::Unreadable(format!(
+                            "cannot list everything in this folder: {e}"
+                        )),
+                    });
+                    break;
+                }
+            };
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = rel_dir.join(&name);
+            let path = entry.path();
+            // `fs::metadata` follows links, so a link to a file counts as a file.
+            let meta = match fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.push(Entry {
+                        rel,
+                        kind: EntryKind::Unreadable(format!(
+                            "cannot examine this path (a broken link?): {e}"
+                        )),
+                    });
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                let first_visit = match fs::canonicalize(&path) {
+                    Ok(canon) => seen.insert(canon),
+                    Err(_) => true,
+                };
+                if first_visit {
+                    let listing = fs::read_dir(&path);
+                    pending.push((rel, listing));
+                }
+            } else if meta.is_file() {
+                out.push(Entry {
+                    rel,
+                    kind: EntryKind::File,
+                });
+            } else {
+                out.push(Entry {
+                    rel,
+                    kind: EntryKind::Special,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// `rel` with `/` separators (the form ids and manifest keys use).
+pub(crate) fn slash_path(rel: &Path) -> String {
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// The default article id for a file: its relative path, `/`-separated, without extension.
+pub(crate) fn rel_id(rel: &Path) -> String {
+    slash_path(&rel.with_extension(""))
+}
+
+/// The file's extension, lower-cased ("" when it has none).
+pub(crate) fn ext_lower(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// `.txt` or `.md` (any case).
+pub(crate) fn is_text_file(path: &Path) -> bool {
+    matches!(ext_lower(path).as_str(), "txt" | "md")
+}
+
+/// README or LICENSE files (any case, any extension): documentation, never articles.
+pub(crate) fn is_documentation(path: &Path) -> bool {
+    path.file_stem()
+        .map(|s| {
+            let s = s.to_string_lossy();
+            s.eq_ignore_ascii_case("readme") || s.eq_ignore_ascii_case("license")
+        })
+        .unwrap_or(false)
+}
+
+/// Metadata for an article read from a file.
+pub(crate) struct FileMeta {
+    pub id: String,
+    pub source: String,
+    pub title: String,
+    pub date: String,
+    pub url: String,
+    pub extra: Vec<String>,
+}
+
+/// Reads and decodes one file into an article; any problem is a skip naming the file.
+pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
+    let origin = Origin {
+        path: path.to_path_buf(),
+        line: None,
+    };
+    let fail = |meta: FileMeta, reason: String| {
+        skip(origin.clone(), Some(meta.id), Some(meta.source), reason)
+    };
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return fail(meta, format!("cannot read this file: {e}")),
+    };
+    let decoded = match decode(&bytes) {
+        Ok(d) => d,
+        Err(DecodeError::Empty) => {
+            return fail(meta, "empty text: the file is empty (0 bytes)".to_owned());
+        }
+        Err(e @ DecodeError::Binary { .. }) => {
+            return fail(
+                meta,
+                format!(
+                    "this file is {e}; framescope reads plain-text .txt and .md files{}",
+                    utf16_hint(&bytes)
+                ),
+            );
+        }
+    };
+    if decoded.text.trim().is_empty() {
+        return fail(
+            meta,
+            "empty text: the file holds only whitespace".to_owned(),
+        );
+    }
+    Item::Article(Article {
+        id: meta.id,
+        source: meta.source,
+        title: meta.title,
+        date: meta.date,
+        url: meta.url,
+        text: decoded.text,
+        encoding: decoded.encoding,
+        origin,
+        extra: meta.extra,
+    })
+}
+
+/// The reason for a file of a type framescope does not read.
+pub(crate) fn unsupported_reason(rel: &Path) -> String {
+    match ext_lower(rel).as_str() {
+        "" => "unsupported file type (the name has no extension; framescope reads .txt and .md)"
+            .to_owned(),
+        _ => format!(
+            "unsupported file type .{} (framescope reads .txt and .md)",
+            rel.extension()
+                .map(|e| e.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// Streams a folder laid out as `<folder>/<outlet>/.../<file>.txt`.
+pub(crate) struct FolderReader {
+    root: PathBuf,
+    entries: std::vec::IntoIter<Entry>,
+}
+
+/// Lists `root` (fatal only if `root` itself cannot be listed).
+pub(crate) fn open(root: &Path) -> Result<FolderReader, CorpusError> {
+    Ok(FolderReader {
+        root: root.to_path_buf(),
+        entries: walk(root)?.into_iter(),
+    })
+}
+
+impl Iterator for FolderReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        for entry in self.entries.by_ref() {
+            let path = self.root.join(&entry.rel);
+            let origin = Origin {
+                path: path.clone(),
+                line: None,
+            };
+            match entry.kind {
+                EntryKind::Unreadable(reason) => return Some(skip(origin, None, None, reason)),
+                _ if is_documentation(&entry.rel) => {}
+                EntryKind::Special => {
+                    return Some(skip(
+                        origin,
+                        None,
+                        None,
+                        "not a regular file (a pipe, socket or device); framescope reads .txt \
+                         and .md files"
+                            .to_owned(),
+                    ));
+                }
+                EntryKind::File if !is_text_file(&entry.rel) => {
+                    return Some(skip(origin, None, None, unsupported_reason(&entry.rel)));
+                }
+                EntryKind::File => {
+                    let mut parts = entry.rel.components();
+                    let outlet = parts.next();
+                    if parts.next().is_none() {
+                        let name = entry.rel.display().to_string();
+                        return Some(skip(
+                            origin,
+                            Some(rel_id(&entry.rel)),
+                            None,
+                            format!(
+                                "{} is directly in the corpus folder, so its outlet is unknown: \
+                                 put it in a sub-folder named after its outlet (e.g. \
+                                 <outlet>/{name}) or add a manifest.csv with `file` and \
+                                 `source` columns",
+                                quote(&name)
+                            ),
+                        ));
+                    }
+                    let source = outlet
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    return Some(read_article(
+                        &path,
+                        FileMeta {
+                            id: rel_id(&entry.rel),
+                            source,
+                            title: String::new(),
+                            date: String::new(),
+                            url: String::new(),
+                            extra: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One `.txt`/`.md` file given directly: read when first asked for.
+pub(crate) struct SingleReader {
+    path: Option<PathBuf>,
+}
+
+/// A single-article input; the file is read on the first `next()`.
+pub(crate) fn open_single(path: &Path) -> SingleReader {
+    SingleReader {
+        path: Some(path.to_path_buf()),
+    }
+}
+
+impl Iterator for SingleReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        let path = self.path.take()?;
+        let id = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent_name = |p: &Path| {
+            p.parent()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+        };
+        let source = parent_name(&path)
+            .or_else(|| fs::canonicalize(&path).ok().and_then(|c| parent_name(&c)));
+        let Some(source) = source else {
+            return Some(skip(
+                Origin { path, line: None },
+                Some(id),
+                None,
+                "cannot tell the outlet: the file is not in a named folder; put it in a folder \
+                 named after its outlet"
+                    .to_owned(),
+            ));
+        };
+        Some(read_article(
+            &path,
+            FileMeta {
+                id,
+                source,
+                title: String::new(),
+                date: String::new(),
+                url: String::new(),
+                extra: Vec::new(),
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Encoding, Skip};
+
+    fn put(root: &Path, rel: &str, bytes: &[u8]) {
+        let p = root.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(p, bytes).unwrap();
+    }
+
+    fn article(item: &Item) -> &Article {
+        match item {
+            Item::Article(a) => a,
+            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
+        }
+    }
+
+    fn skipped(item: &Item) -> &Skip {
+        match item {
+            Item::Skip(s) => s,
+            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
+        }
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        let mut v = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn sub_folder_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        put(root, "Wire/b.txt", b"Second.");
+        put(root, "Wire/a.md", b"First.");
+        put(root, "Post/2024/jan/deep.txt", b"Deep.");
+        put(root, "Post/empty.txt", b"");
+        put(root, "Post/blank.txt", b" \n\t ");
+        put(root, "Post/bin.txt", b"GIF89a\0\0\x01");
+        put(root, "Post/latin.txt", b"caf\xe9");
+        put(root, "Post/bom.txt", b"\xEF\xBB\xBFbom text");
+        put(root, "Post/wide.txt", &utf16le("wide text"));
+        put(root, "Post/photo.JPG", b"\xFF\xD8");
+        put(root, "Post/.hidden.txt", b"hidden");
+        put(root, ".git/config.txt", b"hidden dir");
+        put(root, "README.md", b"# docs");
+        put(root, "Wire/license.txt", b"docs");
+        put(root, "loose.txt", b"no outlet");
+
+        let got: Vec<Item> = open(root).unwrap().collect();
+        let origins: Vec<String> = got
+            .iter()
+            .map(|i| match i {
+                Item::Article(a) => a
+                    .origin
+                    .path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .display()
+                    .to_string(),
+                Item::Skip(s) => s
+                    .origin
+                    .path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .display()
+                    .to_string(),
+            })
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "Post/2024/jan/deep.txt",
+                "Post/bin.txt",
+                "Post/blank.txt",
+                "Post/bom.txt",
+                "Post/empty.txt",
+                "Post/latin.txt",
+                "Post/photo.JPG",
+                "Post/wide.txt",
+                "Wire/a.md",
+                "Wire/b.txt",
+                "loose.txt",
+            ]
+        );
+        let deep = article(&got[0]);
+        assert_eq!(
+            (deep.id.as_str(), deep.source.as_str()),
+            ("Post/2024/jan/deep", "Post")
+        );
+        assert_eq!(deep.title, "");
+        let s = skipped(&got[1]);
+        assert!(
+            s.reason
+                .contains("binary data, not text (NUL byte at offset 6)"),
+            "{}",
+            s.reason
+        );
+        assert_eq!(s.source.as_deref(), Some("Post"));
+        assert!(skipped(&got[2]).reason.starts_with("empty text"));
+        assert_eq!(article(&got[3]).encoding, Encoding::Utf8Bom);
+        assert_eq!(article(&got[3]).text, "bom text");
+        assert!(skipped(&got[4]).reason.contains("the file is empty"));
+        let latin = article(&got[5]);
+        assert_eq!(
+            (latin.text.as_str(), latin.encoding),
+            ("café", Encoding::Windows1252)
+        );
+        assert_eq!(
+            skipped(&got[6]).reason,
+            "unsupported file type .JPG (framescope reads .txt and .md)"
+        );
+        let wide = article(&got[7]);
+        assert_eq!(
+            (wide.text.as_str(), wide.encoding),
+            ("wide text", Encoding::Utf16Le)
+        );
+        assert_eq!(article(&got[8]).id, "Wire/a");
+        assert_eq!(article(&got[8]).source, "Wire");
+        let loose = skipped(&got[10]);
+        assert!(
+            loose.reason.contains("directly in the corpus folder"),
+            "{}",
+            loose.reason
+        );
+        assert!(loose.reason.contains("sub-folder named after its outlet"));
+        assert!(loose.reason.contains("manifest.csv"));
+
+        // Deterministic: a second pass gives the same sequence.
+        let again: Vec<String> = open(root).unwrap().map(|i| format!("{i:?}")).collect();
+        let first: Vec<String> = got.iter().map(|i| format!("{i:?}")).collect();
+        assert_eq!(again, first);
+    }
+
+    #[test]
+    fn single_file() {
+        let dir = tempfile::tempdir().unwrap();
+        put(dir.path(), "Outlet/story.txt", b"Text.");
+        let got: Vec<Item> = open_single(&dir.path().join("Outlet/story.txt")).collect();
+        assert_eq!(got.len(), 1);
+        let a = article(&got[0]);
+        assert_eq!((a.id.as_str(), a.source.as_str()), ("story", "Outlet"));
+    }
+
+    #[test]
+    fn missing_root_is_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            open(&dir.path().join("nope")),
+            Err(CorpusError::Io { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_loops_do_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        put(dir.path(), "A/x.txt", b"x");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("A/loop")).unwrap();
+        let got: Vec<Item> = open(dir.path()).unwrap().collect();
+        assert_eq!(got.len(), 1);
+        assert_eq!(article(&got[0]).id, "A/x");
+    }
+}

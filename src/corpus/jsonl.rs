@@ -1,0 +1,525 @@
+//! JSON Lines input (`.jsonl`, `.ndjson`, `.json`, or standard input): one JSON object per
+//! line, read line by line so memory does not grow with the number of articles. Keys come
+//! from the [`FieldMap`]; a line that cannot be used becomes a [`Skip`](super::Skip) with its
+//! line number and the following lines are still read.
+
+use std::io::{self, BufRead};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::decode::{decode_plain, worst};
+use super::reasons::{list_names, meta, non_empty, quote, skip};
+use super::stream::{self, Stream};
+use super::types::{Article, CorpusError, DecodeError, Encoding, FieldMap, Item, Origin};
+
+/// Streams articles from a JSON Lines input.
+pub(crate) struct JsonlReader {
+    reader: Box<dyn BufRead + Send>,
+    /// Path reported in origins (`<stdin>` for standard input).
+    origin_path: PathBuf,
+    /// Default ids are `<id_prefix>:<line>`.
+    id_prefix: String,
+    fields: FieldMap,
+    /// What the stream's byte-order mark said, if any.
+    bom: Option<Encoding>,
+    /// 1-based number of the last line read.
+    line: u64,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+/// Opens a JSON Lines file.
+pub(crate) fn open_file(path: &Path, fields: &FieldMap) -> Result<JsonlReader, CorpusError> {
+    let stream = stream::open_file(path)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    new_reader(path, stream, path.to_path_buf(), stem, fields)
+}
+
+/// Reads JSON Lines from standard input.
+pub(crate) fn open_stdin(fields: &FieldMap) -> Result<JsonlReader, CorpusError> {
+    let stream = stream::open_reader(Path::new("-"), Box::new(io::stdin()))?;
+    new_reader(
+        Path::new("-"),
+        stream,
+        PathBuf::from("<stdin>"),
+        "stdin".to_owned(),
+        fields,
+    )
+}
+
+fn new_reader(
+    path: &Path,
+    stream: Stream,
+    origin_path: PathBuf,
+    id_prefix: String,
+    fields: &FieldMap,
+) -> Result<JsonlReader, CorpusError> {
+    check_not_plain_json(path, &stream.peek)?;
+    Ok(JsonlReader {
+        reader: stream.reader,
+        origin_path,
+        id_prefix,
+        fields: fields.clone(),
+        bom: stream.bom,
+        line: 0,
+        buf: Vec::new(),
+        done: false,
+    })
+}
+
+/// A whole-file JSON document (an array, or one object spread over lines) would make every
+/// line a skip; say what is wrong once instead.
+fn check_not_plain_json(path: &Path, peek: &str) -> Result<(), CorpusError> {
+    let first_line = peek.lines().map(str::trim).find(|l| !l.is_empty());
+    let what = match first_line {
+        Some(l) if l.starts_with('[') => "a JSON array",
+        Some("{") => "one JSON object spread over several lines",
+        _ => return Ok(()),
+    };
+    Err(CorpusError::Invalid(format!(
+        "{}: this looks like {what}, but framescope reads JSON Lines: one complete JSON object \
+         per line (convert with e.g. `jq -c '.[]' in.json > out.jsonl`)",
+        stream::display_name(path)
+    )))
+}
+
+impl Iterator for JsonlReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        while !self.done {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    let mut bytes: &[u8] = &self.buf;
+                    if let Some(b) = bytes.strip_suffix(b"\n") {
+                        bytes = b.strip_suffix(b"\r").unwrap_or(b);
+                    }
+                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(self.parse_line(bytes));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(skip(
+                        self.origin(self.line + 1),
+                        None,
+                        None,
+                        format!(
+                            "cannot read line {} or anything after it: {e}",
+                            self.line + 1
+                        ),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl JsonlReader {
+    /// What the stream's byte-order mark said, if there was one.
+    pub fn bom(&self) -> Option<Encoding> {
+        self.bom
+    }
+
+    fn origin(&self, line: u64) -> Origin {
+        Origin {
+            path: self.origin_path.clone(),
+            line: Some(line),
+        }
+    }
+
+    fn parse_line(&self, bytes: &[u8]) -> Item {
+        let origin = self.origin(self.line);
+        let decoded = match decode_plain(bytes) {
+            Ok(d) => d,
+            Err(DecodeError::Binary { offset }) => {
+                return skip(
+                    origin,
+                    None,
+                    None,
+                    format!(
+                        "this line is binary data, not text (NUL byte at byte {} of the line)",
+                        offset + 1
+                    ),
+                );
+            }
+            Err(e) => return skip(origin, None, None, format!("cannot decode this line: {e}")),
+        };
+        let encoding = worst(self.bom.unwrap_or(Encoding::Utf8), decoded.encoding);
+        let text = decoded.text;
+        let map = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return skip(
+                    origin,
+                    None,
+                    None,
+                    format!(
+                        "not a JSON object: the line holds {}; line starts: {}",
+                        kind(&other),
+                        quote(&text)
+                    ),
+                );
+            }
+            Err(e) => {
+                return skip(
+                    origin,
+                    None,
+                    None,
+                    format!("not a JSON object: {e}; line starts: {}", quote(&text)),
+                );
+            }
+        };
+        match self.article(&map, origin.clone(), encoding) {
+            Ok(article) => Item::Article(article),
+            Err((id, source, reason)) => skip(origin, id, source, reason),
+        }
+    }
+
+    /// The article on one line, or (id, source, reason) for a skip.
+    fn article(
+        &self,
+        map: &Map<String, Value>,
+        origin: Origin,
+        encoding: Encoding,
+    ) -> Result<Article, (Option<String>, Option<String>, String)> {
+        let f = &self.fields;
+        let get = |key: &str| value_text(map, key);
+        let id = non_empty(get(&f.id).ok().flatten().map(|s| meta(&s)));
+        let source = non_empty(get(&f.source).ok().flatten().map(|s| meta(&s)));
+        let fail = |reason: String| (id.clone(), source.clone(), reason);
+
+        let text = match get(&f.text).map_err(&fail)? {
+            Some(t) if !t.is_empty() => t,
+            Some(_) => {
+                return Err(fail(format!(
+                    "no text field `{}`: it is present but empty",
+                    f.text
+                )));
+            }
+            None => {
+                return Err(fail(format!(
+                    "no text field `{}` on this line (keys found: {}); name the key that holds \
+                     the article text with --field text=KEY",
+                    f.text,
+                    list_names(&map.keys().collect::<Vec<_>>())
+                )));
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(fail(format!(
+                "empty text: field `{}` holds only whitespace",
+                f.text
+            )));
+        }
+        get(&f.source).map_err(&fail)?;
+        let Some(source) = source.clone() else {
+            return Err(fail(format!(
+                "no source field `{}` on this line (keys found: {}); every article needs the \
+                 outlet that published it (map the key with --field source=KEY)",
+                f.source,
+                list_names(&map.keys().collect::<Vec<_>>())
+            )));
+        };
+        let id = match get(&f.id).map_err(&fail)? {
+            Some(v) if !v.trim().is_empty() => meta(&v),
+            _ => format!("{}:{}", self.id_prefix, self.line),
+        };
+        let title = meta(&get(&f.title).map_err(&fail)?.unwrap_or_default());
+        let date = meta(&get(&f.date).map_err(&fail)?.unwrap_or_default());
+        let url = meta(&get(&f.url).map_err(&fail)?.unwrap_or_default());
+        Ok(Article {
+            id,
+            source,
+            title,
+            date,
+            url,
+            text,
+            encoding,
+            origin,
+            extra: Vec::new(),
+        })
+    }
+}
+
+/// The text of `map[key]`: strings as they are, numbers and booleans written out, null or a
+/// missing key as `None`; arrays and objects are an error naming the key.
+fn value_text(map: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(b.to_string())),
+        Some(other) => Err(format!(
+            "field `{key}` holds {}, not text: {}; framescope reads strings, numbers and \
+             booleans",
+            kind(other),
+            quote(&other.to_string())
+        )),
+    }
+}
+
+/// "an array", "a number"... for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn items(path: &Path, fields: &FieldMap) -> Vec<Item> {
+        open_file(path, fields).unwrap().collect()
+    }
+
+    fn article(item: &Item) -> &Article {
+        match item {
+            Item::Article(a) => a,
+            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
+        }
+    }
+
+    fn skipped(item: &Item) -> &super::super::Skip {
+        match item {
+            Item::Skip(s) => s,
+            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
+        }
+    }
+
+    #[test]
+    fn lines_become_articles_and_bad_lines_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "feed.jsonl",
+            b"{\"id\":\"a\",\"source\":\"Daily\",\"text\":\"First.\",\"title\":\"T\",\"date\":20240101}\r\n\
+              \n\
+              this is not json\n\
+              [1,2]\n\
+              {\"source\":\"Daily\",\"text\":\"Third.\",\"url\":null,\"title\":true}\n\
+              {\"source\":\"Daily\"}\n\
+              {\"text\":\"no source\"}\n\
+              {\"source\":\"Daily\",\"text\":\"   \"}\n\
+              {\"source\":\"Daily\",\"text\":[\"x\"]}\n\
+              {\"source\":\"Daily\",\"text\":\"last\"}",
+        );
+        let got = items(&p, &FieldMap::default());
+        assert_eq!(got.len(), 9);
+        let a = article(&got[0]);
+        assert_eq!((a.id.as_str(), a.source.as_str()), ("a", "Daily"));
+        assert_eq!((a.title.as_str(), a.date.as_str()), ("T", "20240101"));
+        assert_eq!(a.text, "First.");
+        assert_eq!(a.origin.line, Some(1));
+        assert_eq!(a.encoding, Encoding::Utf8);
+
+        let s = skipped(&got[1]);
+        assert_eq!(s.origin.to_string(), format!("{}:3", p.display()));
+        assert!(s.reason.starts_with("not a JSON object: "), "{}", s.reason);
+        assert!(
+            s.reason.ends_with("; line starts: \"this is not json\""),
+            "{}",
+            s.reason
+        );
+        assert!(skipped(&got[2]).reason.contains("holds an array"));
+
+        let a = article(&got[3]);
+        assert_eq!(a.id, "feed:5");
+        assert_eq!((a.title.as_str(), a.url.as_str()), ("true", ""));
+
+        let s = skipped(&got[4]);
+        assert!(s.reason.starts_with("no text field `text`"), "{}", s.reason);
+        assert!(s.reason.contains("`source`"), "{}", s.reason);
+        assert_eq!(s.source.as_deref(), Some("Daily"));
+        assert!(
+            skipped(&got[5])
+                .reason
+                .starts_with("no source field `source`")
+        );
+        assert!(skipped(&got[6]).reason.starts_with("empty text"));
+        assert!(
+            skipped(&got[7])
+                .reason
+                .contains("field `text` holds an array")
+        );
+        assert_eq!(article(&got[8]).origin.line, Some(10));
+    }
+
+    /// Endless lines: reading must not need the whole input.
+    struct Endless(u64);
+
+    impl io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.0 += 1;
+            let line = format!("{{\"source\":\"S\",\"text\":\"line {}\"}}\n", self.0);
+            let n = line.len().min(buf.len());
+            buf[..n].copy_from_slice(&line.as_bytes()[..n]);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_stream() {
+        let path = Path::new("-");
+        let stream = stream::open_reader(path, Box::new(Endless(0))).unwrap();
+        let reader = new_reader(
+            path,
+            stream,
+            "<stdin>".into(),
+            "stdin".into(),
+            &FieldMap::default(),
+        );
+        let got: Vec<Item> = reader.unwrap().take(3).collect();
+        let a = article(&got[2]);
+        assert_eq!((a.id.as_str(), a.text.as_str()), ("stdin:3", "line 3"));
+        assert_eq!(a.origin.to_string(), "<stdin>:3");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let path = Path::new("fuzz.jsonl");
+            let reader = stream::open_reader(path, Box::new(io::Cursor::new(bytes)))
+                .and_then(|s| new_reader(path, s, path.into(), "f".into(), &FieldMap::default()));
+            if let Ok(reader) = reader {
+                for _ in reader {}
+            }
+        }
+    }
+
+    #[test]
+    fn field_mapping() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "m.ndjson",
+            br#"{"key":7,"outlet":"Wire","body":"Hello there.","text":"not this"}"#,
+        );
+        let fields = FieldMap {
+            id: "key".into(),
+            source: "outlet".into(),
+            text: "body".into(),
+            ..FieldMap::default()
+        };
+        let got = items(&p, &fields);
+        let a = article(&got[0]);
+        assert_eq!(
+            (a.id.as_str(), a.source.as_str(), a.text.as_str()),
+            ("7", "Wire", "Hello there.")
+        );
+
+        let p = write(&dir, "n.jsonl", br#"{"outlet":"Wire","text":"x"}"#);
+        let got = items(&p, &fields);
+        let s = skipped(&got[0]);
+        assert!(s.reason.starts_with("no text field `body`"), "{}", s.reason);
+    }
+
+    #[test]
+    fn line_encodings() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            &dir,
+            "e.jsonl",
+            b"{\"source\":\"S\",\"text\":\"caf\xe9\"}\n{\"source\":\"S\",\"text\":\"ok\"}\n",
+        );
+        let got = items(&p, &FieldMap::default());
+        let a = article(&got[0]);
+        assert_eq!(a.text, "café");
+        assert_eq!(a.encoding, Encoding::Windows1252);
+        assert_eq!(article(&got[1]).encoding, Encoding::Utf8);
+
+        // A NUL after the first 8 KiB: that line is skipped, the next one is read.
+        let mut bytes = format!(
+            "{{\"source\":\"S\",\"text\":\"{}\"}}\n",
+            "a".repeat(stream::PEEK_BYTES)
+        )
+        .into_bytes();
+        bytes.extend_from_slice(b"{\"text\":\"x\0\"}\n{\"source\":\"S\",\"text\":\"ok\"}\n");
+        let p = write(&dir, "nul.jsonl", &bytes);
+        let got = items(&p, &FieldMap::default());
+        assert_eq!(got.len(), 3);
+        let s = skipped(&got[1]);
+        assert_eq!(s.origin.line, Some(2));
+        assert!(
+            s.reason.contains("NUL byte at byte 11 of the line"),
+            "{}",
+            s.reason
+        );
+        assert_eq!(article(&got[2]).text, "ok");
+
+        let p = write(
+            &dir,
+            "bom.jsonl",
+            b"\xEF\xBB\xBF{\"source\":\"S\",\"text\":\"one\"}\n{\"source\":\"S\",\"text\":\"two\"}\n",
+        );
+        let got = items(&p, &FieldMap::default());
+        assert_eq!(article(&got[0]).text, "one");
+        assert_eq!(article(&got[0]).encoding, Encoding::Utf8Bom);
+        assert_eq!(article(&got[1]).encoding, Encoding::Utf8Bom);
+    }
+
+    #[test]
+    fn utf16_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text =
+            "{\"source\":\"S\",\"text\":\"héllo\"}\r\n{\"source\":\"S\",\"text\":\"two\"}\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let p = write(&dir, "u.jsonl", &le);
+        let got = items(&p, &FieldMap::default());
+        assert_eq!(got.len(), 2);
+        let a = article(&got[0]);
+        assert_eq!(a.text, "héllo");
+        assert_eq!(a.encoding, Encoding::Utf16Le);
+        assert_eq!(article(&got[1]).origin.line, Some(2));
+    }
+
+    #[test]
+    fn empty_and_binary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "empty.jsonl", b"");
+        assert!(items(&p, &FieldMap::default()).is_empty());
+        let p = write(&dir, "bin.jsonl", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        assert!(err.to_string().contains("binary data"), "{err}");
+    }
+
+    #[test]
+    fn whole_json_documents_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "a.json", b"[\n {\"text\": \"x\"}\n]\n");
+        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        assert!(err.to_string().contains("JSON array"), "{err}");
+        let p = write(&dir, "o.json", b"{\n \"text\": \"x\"\n}\n");
+        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        assert!(
+            err.to_string().contains("spread over several lines"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,490 @@
+//! Folders with a `manifest.csv`: one row per article file (`file`, `source`; optional
+//! `title`, `date`, `url`, `id`; any other column is carried as an extra column). Rows are
+//! read in manifest order, one file at a time; afterwards, `.txt`/`.md` files the manifest
+//! does not list are reported so nothing is silently left out.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use csv::ByteRecord;
+
+use super::csvin::{Row, Table, field, find_column};
+use super::folder::{self, Entry, EntryKind, FileMeta};
+use super::reasons::{list_names, meta, quote, skip};
+use super::stream;
+use super::types::{CorpusError, Item, Origin};
+
+/// The manifest's file name, looked for directly in the corpus folder.
+pub(crate) const MANIFEST: &str = "manifest.csv";
+
+/// Column positions in the manifest.
+struct Columns {
+    file: usize,
+    source: usize,
+    id: Option<usize>,
+    title: Option<usize>,
+    date: Option<usize>,
+    url: Option<usize>,
+    extra: Vec<usize>,
+}
+
+/// Streams a manifest folder: manifest rows first, then unlisted files.
+pub(crate) struct ManifestReader {
+    root: PathBuf,
+    manifest_path: PathBuf,
+    table: Table,
+    cols: Columns,
+    extra_names: Vec<String>,
+    /// Files listed so far (`/`-separated, relative), with the manifest line listing them.
+    listed: HashMap<String, u64>,
+    /// After the manifest's rows: the folder's files, to report unlisted ones.
+    unlisted: Option<std::vec::IntoIter<Entry>>,
+    finished: bool,
+}
+
+/// Opens `root/manifest.csv` and checks its header (fatal if `file` or `source` is missing).
+pub(crate) fn open(root: &Path, manifest_path: &Path) -> Result<ManifestReader, CorpusError> {
+    let stream = stream::open_file(manifest_path)?;
+    let table = Table::open(manifest_path, stream)?;
+    let h = &table.headers;
+    let file = find_column(h, "file", manifest_path)?;
+    let source = find_column(h, "source", manifest_path)?;
+    let (file, source) = match (file, source) {
+        (Some(f), Some(s)) => (f, s),
+        (f, s) => {
+            let missing: Vec<&str> = [("file", f), ("source", s)]
+                .iter()
+                .filter(|(_, c)| c.is_none())
+                .map(|(n, _)| *n)
+                .collect();
+            return Err(CorpusError::Invalid(format!(
+                "{}: a manifest needs the columns `file` (the article's path, relative to the \
+                 folder) and `source` (its outlet), but {} missing (columns found: {})",
+                manifest_path.display(),
+                match missing.as_slice() {
+                    [one] => format!("`{one}` is"),
+                    _ => "both are".to_owned(),
+                },
+                list_names(h)
+            )));
+        }
+    };
+    let id = find_column(h, "id", manifest_path)?;
+    let title = find_column(h, "title", manifest_path)?;
+    let date = find_column(h, "date", manifest_path)?;
+    let url = find_column(h, "url", manifest_path)?;
+    let known = [Some(file), Some(source), id, title, date, url];
+    let extra: Vec<usize> = (0..h.len())
+        .filter(|i| !known.contains(&Some(*i)) && !h[*i].trim().is_empty())
+        .collect();
+    let extra_names = extra.iter().map(|&i| h[i].clone()).collect();
+    Ok(ManifestReader {
+        root: root.to_path_buf(),
+        manifest_path: manifest_path.to_path_buf(),
+        cols: Columns {
+            file,
+            source,
+            id,
+            title,
+            date,
+            url,
+            extra,
+        },
+        extra_names,
+        table,
+        listed: HashMap::new(),
+        unlisted: None,
+        finished: false,
+    })
+}
+
+impl ManifestReader {
+    /// Names of the manifest's extra columns, in header order.
+    pub fn extra_columns(&self) -> &[String] {
+        &self.extra_names
+    }
+
+    fn manifest_origin(&self, line: Option<u64>) -> Origin {
+        Origin {
+            path: self.manifest_path.clone(),
+            line,
+        }
+    }
+
+    /// One manifest row: an article, or a skip saying what is wrong with the row or file.
+    fn row(&mut self, line: u64, rec: &ByteRecord) -> Item {
+        let origin = self.manifest_origin(Some(line));
+        let cols = &self.cols;
+        let names = &self.table.headers;
+        let get = |idx: Option<usize>| -> Result<String, String> {
+            field(rec, idx).map(|(t, _)| meta(&t)).map_err(|offset| {
+                let name = idx.and_then(|i| names.get(i)).cloned().unwrap_or_default();
+                format!(
+                    "manifest column `{name}` holds binary data, not text (NUL byte at byte {} \
+                     of the value)",
+                    offset + 1
+                )
+            })
+        };
+        let values = (|| -> Result<_, String> {
+            let file = get(Some(cols.file))?;
+            let source = get(Some(cols.source))?;
+            let id = get(cols.id)?;
+            let title = get(cols.title)?;
+            let date = get(cols.date)?;
+            let url = get(cols.url)?;
+            let extra = cols
+                .extra
+                .iter()
+                .map(|&i| get(Some(i)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((file, source, id, title, date, url, extra))
+        })();
+        let (file, source, id, title, date, url, extra) = match values {
+            Ok(v) => v,
+            Err(reason) => return skip(origin, None, None, reason),
+        };
+        let known_source = (!source.is_empty()).then(|| source.clone());
+        let known_id = (!id.is_empty()).then(|| id.clone());
+        let fail = |reason: String| {
+            skip(
+                origin.clone(),
+                known_id.clone(),
+                known_source.clone(),
+                reason,
+            )
+        };
+
+        let rel = match relative_path(&file) {
+            Ok(rel) => rel,
+            Err(RelError::Empty) => {
+                return fail(format!(
+                    "manifest line {line} has an empty `file` value; give the article's path \
+                     relative to the corpus folder"
+                ));
+            }
+            Err(RelError::Leaves) => {
+                return fail(format!(
+                    "the path leaves the corpus folder: manifest line {line} has `file` {} \
+                     (absolute paths and `..` are not allowed; give the path relative to the \
+                     folder that holds manifest.csv)",
+                    quote(&file)
+                ));
+            }
+        };
+        let key = folder::slash_path(&rel);
+        if let Some(first) = self.listed.get(&key) {
+            return fail(format!(
+                "manifest line {line} lists {} again (first listed on line {first}); this row \
+                 is ignored",
+                quote(&file)
+            ));
+        }
+        self.listed.insert(key, line);
+        let id = known_id.clone().unwrap_or_else(|| folder::rel_id(&rel));
+        let path = self.root.join(&rel);
+        match std::fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return skip(
+                    origin,
+                    Some(id),
+                    known_source,
+                    format!(
+                        "manifest line {line} lists {}, but there is no such file in {}",
+                        quote(&file),
+                        self.root.display()
+                    ),
+                );
+            }
+            Ok(m) if m.is_dir() => {
+                return skip(
+                    origin,
+                    Some(id),
+                    known_source,
+                    format!(
+                        "manifest line {line} lists {}, which is a folder, not a file",
+                        quote(&file)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        if source.is_empty() {
+            return skip(
+                origin,
+                Some(id),
+                None,
+                format!(
+                    "manifest line {line} gives no `source` for {}; every article needs the \
+                     outlet that published it",
+                    quote(&file)
+                ),
+            );
+        }
+        folder::read_article(
+            &path,
+            FileMeta {
+                id,
+                source,
+                title,
+                date,
+                url,
+                extra,
+            },
+        )
+    }
+
+    /// After the rows: the next `.txt`/`.md` file the manifest did not list, as a skip.
+    fn next_unlisted(&mut self) -> Option<Item> {
+        if self.unlisted.is_none() {
+            match folder::walk(&self.root) {
+                Ok(entries) => self.unlisted = Some(entries.into_iter()),
+                Err(e) => {
+                    self.finished = true;
+                    return Some(skip(
+                        Origin {
+                            path: self.root.clone(),
+                            line: None,
+                        },
+                        None,
+                        None,
+                        format!(
+                            "cannot list the corpus folder to find files missing from manifest.csv: {e}"
+                        ),
+                    ));
+                }
+            }
+        }
+        let entries = self.unlisted.as_mut()?;
+        for entry in entries.by_ref() {
+            let origin = Origin {
+                path: self.root.join(&entry.rel),
+                line: None,
+            };
+            match entry.kind {
+                EntryKind::Unreadable(reason) => return Some(skip(origin, None, None, reason)),
+                EntryKind::Special => {}
+                EntryKind::File => {
+                    let key = folder::slash_path(&entry.rel);
+                    if key == MANIFEST
+                        || !folder::is_text_file(&entry.rel)
+                        || folder::is_documentation(&entry.rel)
+                        || self.listed.contains_key(&key)
+                    {
+                        continue;
+                    }
+                    return Some(skip(
+                        origin,
+                        Some(folder::rel_id(&entry.rel)),
+                        None,
+                        format!(
+                            "not listed in manifest.csv: add a row for {} (with its `source`) \
+                             or move the file out of the corpus folder",
+                            quote(&key)
+                        ),
+                    ));
+                }
+            }
+        }
+        self.finished = true;
+        None
+    }
+}
+
+impl Iterator for ManifestReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if self.finished {
+            return None;
+        }
+        if self.unlisted.is_none() {
+            // `Table::next_row` borrows the table; copy the row out before handling it.
+            let row = match self.table.next_row() {
+                Some(Row::Record { line, rec }) => Ok((line, rec.clone())),
+                Some(Row::Bad { line, reason }) => Err((line, reason)),
+                None => return self.next_unlisted(),
+            };
+            return Some(match row {
+                Ok((line, rec)) => self.row(line, &rec),
+                Err((line, reason)) => skip(self.manifest_origin(line), None, None, reason),
+            });
+        }
+        self.next_unlisted()
+    }
+}
+
+enum RelError {
+    Empty,
+    Leaves,
+}
+
+/// A manifest `file` value as a relative path inside the corpus folder. `/` and `\` both
+/// separate components; `.` components are dropped; absolute paths (including `C:...`) and
+/// `..` components are refused.
+fn relative_path(value: &str) -> Result<PathBuf, RelError> {
+    let v = value.trim();
+    let b = v.as_bytes();
+    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+    if v.starts_with('/') || v.starts_with('\\') || drive || Path::new(v).is_absolute() {
+        return Err(RelError::Leaves);
+    }
+    let mut rel = PathBuf::new();
+    for part in v.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => return Err(RelError::Leaves),
+            p => rel.push(p),
+        }
+    }
+    if rel.as_os_str().is_empty() {
+        return Err(RelError::Empty);
+    }
+    Ok(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Article, Skip};
+    use std::fs;
+
+    fn put(root: &Path, rel: &str, bytes: &[u8]) {
+        let p = root.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(p, bytes).unwrap();
+    }
+
+    fn article(item: &Item) -> &Article {
+        match item {
+            Item::Article(a) => a,
+            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
+        }
+    }
+
+    fn skipped(item: &Item) -> &Skip {
+        match item {
+            Item::Skip(s) => s,
+            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
+        }
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert!(matches!(
+            relative_path("/etc/passwd"),
+            Err(RelError::Leaves)
+        ));
+        assert!(matches!(relative_path("C:\\x.txt"), Err(RelError::Leaves)));
+        assert!(matches!(relative_path("a/../../x"), Err(RelError::Leaves)));
+        assert!(matches!(relative_path("./"), Err(RelError::Empty)));
+        assert_eq!(
+            relative_path("./a\\b.txt").ok(),
+            Some(PathBuf::from("a").join("b.txt"))
+        );
+    }
+
+    #[test]
+    fn manifest_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        put(
+            root,
+            MANIFEST,
+            b"file,source,notes,title,id\n\
+              b.txt,Wire,second listed first,Title B,\n\
+              missing.txt,Post,,,\n\
+              ../outside.txt,Post,,,\n\
+              sub/a.md,Post,has note,,custom-id\n\
+              bad,row\n\
+              b.txt,Wire,again,,\n\
+              empty-source.txt,,,,\n\
+              /abs.txt,Post,,,\n",
+        );
+        put(root, "b.txt", b"Bee text.");
+        put(root, "sub/a.md", b"Ay text.");
+        put(root, "empty-source.txt", b"text");
+        put(root, "unlisted.txt", b"not in manifest");
+        put(root, "sub/zz.md", b"not in manifest either");
+        put(root, "README.md", b"docs");
+        put(root, "License", b"docs");
+        put(root, "data.json", b"{}");
+        put(root, ".hidden.txt", b"hidden");
+
+        let mut corpus = open(root, &root.join(MANIFEST)).unwrap();
+        assert_eq!(corpus.extra_columns(), ["notes".to_owned()]);
+        let got: Vec<Item> = corpus.by_ref().collect();
+        assert_eq!(got.len(), 10, "{got:#?}");
+
+        let b = article(&got[0]);
+        assert_eq!((b.id.as_str(), b.source.as_str()), ("b", "Wire"));
+        assert_eq!(b.title, "Title B");
+        assert_eq!(b.extra, vec!["second listed first".to_owned()]);
+        assert_eq!(b.origin.path, root.join("b.txt"));
+
+        let s = skipped(&got[1]);
+        assert_eq!(s.origin.path, root.join(MANIFEST));
+        assert_eq!(s.origin.line, Some(3));
+        assert!(
+            s.reason.contains("manifest line 3 lists \"missing.txt\""),
+            "{}",
+            s.reason
+        );
+        assert!(s.reason.contains("no such file"), "{}", s.reason);
+
+        let s = skipped(&got[2]);
+        assert!(
+            s.reason.starts_with("the path leaves the corpus folder"),
+            "{}",
+            s.reason
+        );
+        assert!(s.reason.contains("\"../outside.txt\""), "{}", s.reason);
+
+        let a = article(&got[3]);
+        assert_eq!((a.id.as_str(), a.source.as_str()), ("custom-id", "Post"));
+        assert_eq!(a.extra, vec!["has note".to_owned()]);
+
+        let s = skipped(&got[4]);
+        assert_eq!(s.origin.line, Some(6));
+        assert!(
+            s.reason.contains("2 fields but the header has 5"),
+            "{}",
+            s.reason
+        );
+
+        assert!(skipped(&got[5]).reason.contains("first listed on line 2"));
+        assert!(skipped(&got[6]).reason.contains("gives no `source`"));
+        assert!(
+            skipped(&got[7])
+                .reason
+                .starts_with("the path leaves the corpus folder")
+        );
+
+        let s = skipped(&got[8]);
+        assert_eq!(s.origin.path, root.join("sub/zz.md"));
+        assert!(
+            s.reason.starts_with("not listed in manifest.csv"),
+            "{}",
+            s.reason
+        );
+        let s = skipped(&got[9]);
+        assert_eq!(s.origin.path, root.join("unlisted.txt"));
+    }
+
+    #[test]
+    fn manifest_without_required_columns_is_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        put(dir.path(), MANIFEST, b"path,outlet\nx.txt,A\n");
+        let err = open(dir.path(), &dir.path().join(MANIFEST)).err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("manifest.csv"), "{msg}");
+        assert!(msg.contains("both are missing"), "{msg}");
+        assert!(msg.contains("`path`, `outlet`"), "{msg}");
+
+        put(dir.path(), MANIFEST, b"file,title\nx.txt,A\n");
+        let err = open(dir.path(), &dir.path().join(MANIFEST)).err().unwrap();
+        assert!(err.to_string().contains("`source` is missing"), "{err}");
+    }
+}

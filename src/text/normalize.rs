@@ -1,0 +1,315 @@
+//! Normalisation: the character mapping, whitespace collapsing and paragraph building, done in
+//! one pass over the input while recording the offset map.
+
+use crate::span::Span;
+
+use super::offsets::OffsetMap;
+use super::wrap;
+
+/// What normalisation does with one input character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Copied verbatim.
+    Keep,
+    /// Replaced by this ASCII byte (quotes, dashes).
+    Replace(u8),
+    /// Horizontal whitespace: part of a whitespace run.
+    Space,
+    /// A line break (LF, CR, VT, FF, NEL, U+2028). `\r\n` counts once.
+    Break,
+    /// U+2029 PARAGRAPH SEPARATOR: counts as a blank line.
+    ParaBreak,
+    /// Removed without trace (soft hyphen, zero-width characters, BOM).
+    Delete,
+}
+
+/// Classifies a character for normalisation. This is the single source of the character
+/// mapping, shared by [`normalize_document`] and [`normalize_fragment`].
+#[inline]
+pub(crate) fn classify(c: char) -> Class {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Class::Replace(b'\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Class::Replace(b'"'),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => Class::Replace(b'-'),
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
+            Class::Delete
+        }
+        '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' => Class::Break,
+        '\u{2029}' => Class::ParaBreak,
+        c if c.is_whitespace() => Class::Space,
+        _ => Class::Keep,
+    }
+}
+
+/// Printable ASCII other than space: always copied verbatim.
+#[inline(always)]
+fn is_graphic(b: u8) -> bool {
+    (0x21..=0x7E).contains(&b)
+}
+
+/// Applies the document character mapping to a short fragment (for example a lexicon entry):
+/// quotes, dashes and spaces folded, invisible characters deleted, every whitespace run
+/// (line breaks included) collapsed to one ASCII space, and the result trimmed.
+pub fn normalize_fragment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        let mapped = match classify(c) {
+            Class::Keep => c,
+            Class::Replace(r) => r as char,
+            Class::Delete => continue,
+            Class::Space | Class::Break | Class::ParaBreak => {
+                pending_space = true;
+                continue;
+            }
+        };
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(mapped);
+    }
+    out
+}
+
+/// The result of normalising a whole document.
+pub(crate) struct Normalized {
+    pub text: String,
+    pub paragraphs: Vec<Span>,
+    pub map: OffsetMap,
+}
+
+/// Builder state for [`normalize_document`].
+struct Builder<'a> {
+    input: &'a str,
+    text: String,
+    map: OffsetMap,
+    paragraphs: Vec<Span>,
+    /// Start (in `text`) of the paragraph being built.
+    para_start: usize,
+    /// A whitespace run is pending (seen but not yet emitted).
+    ws_pending: bool,
+    /// Input byte where the pending whitespace run began.
+    ws_start: usize,
+    /// Line breaks in the pending run (2 or more means a blank line).
+    breaks: u32,
+}
+
+impl Builder<'_> {
+    /// Copies the verbatim input run `from..to` into the text.
+    #[inline]
+    fn flush(&mut self, from: usize, to: usize) {
+        if from < to {
+            let norm = self.text.len();
+            self.text.push_str(&self.input[from..to]);
+            self.map.push(norm, from, to - from, to - from);
+        }
+    }
+
+    /// Notes whitespace at input byte `pos`, adding `breaks` line breaks to the pending run.
+    #[inline]
+    fn whitespace(&mut self, pos: usize, breaks: u32) {
+        if !self.ws_pending {
+            self.ws_pending = true;
+            self.ws_start = pos;
+            self.breaks = 0;
+        }
+        self.breaks = self.breaks.saturating_add(breaks);
+    }
+
+    /// Resolves the pending whitespace run before content char `next` at input byte `pos`:
+    /// nothing at the start of the text, otherwise one space or a paragraph break.
+    fn separate(&mut self, next: char, pos: usize) {
+        self.ws_pending = false;
+        if self.text.is_empty() {
+            return;
+        }
+        let para = &self.text[self.para_start..];
+        let new_paragraph = match self.breaks {
+            0 => false,
+            1 => !wrap::joins(para, next),
+            _ => true,
+        };
+        let norm = self.text.len();
+        self.text.push(if new_paragraph { '\n' } else { ' ' });
+        self.map.push(norm, self.ws_start, 1, pos - self.ws_start);
+        if new_paragraph {
+            self.paragraphs.push(Span::new(self.para_start, norm));
+            self.para_start = norm + 1;
+        }
+    }
+
+    fn finish(mut self) -> Normalized {
+        if self.text.len() > self.para_start {
+            self.paragraphs
+                .push(Span::new(self.para_start, self.text.len()));
+        }
+        Normalized {
+            text: self.text,
+            paragraphs: self.paragraphs,
+            map: self.map,
+        }
+    }
+}
+
+/// Normalises a whole document in one pass: character mapping, whitespace collapsing,
+/// paragraph detection (blank lines, plus the hard-wrap heuristic for single line breaks),
+/// recording the offset map as it goes.
+pub(crate) fn normalize_document(input: &str) -> Normalized {
+    let bytes = input.as_bytes();
+    let n = bytes.len();
+    let mut b = Builder {
+        input,
+        text: String::with_capacity(n),
+        map: OffsetMap::with_capacity(n / 64 + 4),
+        paragraphs: Vec::with_capacity(n / 512 + 1),
+        para_start: 0,
+        ws_pending: false,
+        ws_start: 0,
+        breaks: 0,
+    };
+    // Start of the verbatim run not yet copied into the text.
+    let mut run = 0;
+    let mut i = 0;
+    while i < n {
+        let byte = bytes[i];
+        if is_graphic(byte) {
+            if b.ws_pending {
+                b.separate(byte as char, i);
+            }
+            i += 1;
+            continue;
+        }
+        // A single ASCII space between two verbatim bytes stays in the verbatim run.
+        if byte == b' ' && !b.ws_pending && run < i && i + 1 < n && is_graphic(bytes[i + 1]) {
+            i += 2;
+            continue;
+        }
+        let (c, len) = if byte < 0x80 {
+            (byte as char, 1)
+        } else {
+            // `i` is always on a char boundary, so this never fails.
+            let c = input[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        };
+        match classify(c) {
+            Class::Keep => {
+                if b.ws_pending {
+                    b.separate(c, i);
+                }
+                i += len;
+            }
+            Class::Replace(r) => {
+                b.flush(run, i);
+                if b.ws_pending {
+                    b.separate(r as char, i);
+                }
+                let norm = b.text.len();
+                b.text.push(r as char);
+                b.map.push(norm, i, 1, len);
+                i += len;
+                run = i;
+            }
+            Class::Delete => {
+                b.flush(run, i);
+                i += len;
+                run = i;
+            }
+            Class::Space => {
+                b.flush(run, i);
+                b.whitespace(i, 0);
+                i += len;
+                run = i;
+            }
+            Class::Break => {
+                b.flush(run, i);
+                let crlf = byte == b'\n' && i > 0 && bytes[i - 1] == b'\r';
+                b.whitespace(i, u32::from(!crlf));
+                i += len;
+                run = i;
+            }
+            Class::ParaBreak => {
+                b.flush(run, i);
+                b.whitespace(i, 2);
+                i += len;
+                run = i;
+            }
+        }
+    }
+    b.flush(run, n);
+    b.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize_document(s).text
+    }
+
+    #[test]
+    fn character_mapping() {
+        assert_eq!(norm("\u{2018}a\u{2019} \u{201C}b\u{201D}"), "'a' \"b\"");
+        assert_eq!(
+            norm("\u{201A}x\u{201B} \u{201E}y\u{201F} 5\u{2032}6\u{2033}"),
+            "'x' \"y\" 5'6\""
+        );
+        assert_eq!(norm("so\u{2011}called"), "so-called");
+        assert_eq!(
+            norm("a\u{2010}b\u{2012}c\u{2013}d\u{2014}e\u{2015}f\u{2212}g"),
+            "a-b-c-d-e-f-g"
+        );
+        assert_eq!(
+            norm("\u{00AB}x\u{00BB} \u{2039}y\u{203A}"),
+            "\u{00AB}x\u{00BB} \u{2039}y\u{203A}"
+        );
+        assert_eq!(
+            norm("a\u{00A0}b\u{2002}c\u{202F}d\u{205F}e\u{3000}f\tg"),
+            "a b c d e f g"
+        );
+        assert_eq!(
+            norm("so\u{00AD}ft ze\u{200B}ro\u{200C}\u{200D}\u{2060}\u{FEFF}"),
+            "soft zero"
+        );
+    }
+
+    #[test]
+    fn whitespace_collapses_and_trims() {
+        assert_eq!(norm("  a \t\u{00A0} b  "), "a b");
+        assert_eq!(norm("\u{FEFF}\n\n  a\n\n\n\n b \n\n"), "a\nb");
+        assert_eq!(norm(""), "");
+        assert_eq!(norm(" \n\t\r\n \u{200B} "), "");
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(norm("One.\r\n\r\nTwo."), "One.\nTwo.");
+        assert_eq!(norm("One.\r\rTwo."), "One.\nTwo.");
+        assert_eq!(norm("one\rtwo"), "one two");
+        assert_eq!(norm("one\r\ntwo"), "one two");
+        assert_eq!(norm("One.\r\nTwo."), "One.\nTwo.");
+        assert_eq!(norm("One.\u{2029}two"), "One.\ntwo");
+    }
+
+    #[test]
+    fn fragment() {
+        assert_eq!(
+            normalize_fragment("  so\u{2011}called\n \u{201C}x\u{201D} "),
+            "so-called \"x\""
+        );
+        assert_eq!(normalize_fragment("it\u{2019}s"), "it's");
+        assert_eq!(normalize_fragment("\u{200B}"), "");
+    }
+
+    #[test]
+    fn offset_map_is_compact() {
+        let d = normalize_document("Plain ASCII text with single spaces.\nAnother paragraph.");
+        assert_eq!(d.map.len(), 1);
+        let d = normalize_document("Plain ASCII text with single spaces.\n\nAnother paragraph.");
+        assert_eq!(d.map.len(), 3);
+        let d = normalize_document("It\u{2019}s fine.  Really.");
+        // "It", "’", "s fine.", "  ", "Really."
+        assert_eq!(d.map.len(), 5);
+    }
+}

@@ -1,0 +1,104 @@
+//! Word counting, length-preserving case folding and byte-to-char offset conversion.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Number of Unicode (UAX #29) words in `text`: `text.unicode_words().count()`, so
+/// punctuation and whitespace are not words, `India-Russia` is two and `it's` is one.
+pub fn count_words(text: &str) -> usize {
+    text.unicode_words().count()
+}
+
+/// Lowercases every char whose lowercase is exactly one char of the same UTF-8 length and
+/// keeps every other char (`İ`, the Kelvin sign, ...), so the output has the same byte length
+/// and the same char boundaries as `s`: byte offsets found in the folded text are valid in `s`.
+pub fn fold_case(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    // Start of the pending ASCII run.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        push_ascii_lower(&mut out, &s[run..i]);
+        let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+        i += c.len_utf8();
+        run = i;
+    }
+    push_ascii_lower(&mut out, &s[run..]);
+    out
+}
+
+/// Appends `ascii` lowercased.
+#[inline]
+fn push_ascii_lower(out: &mut String, ascii: &str) {
+    let from = out.len();
+    out.push_str(ascii);
+    out[from..].make_ascii_lowercase();
+}
+
+/// Converts byte offsets into `text` to char offsets, walking the text once.
+///
+/// `sorted_bytes` should be ascending and on char boundaries; offsets past the end count as
+/// the end, and an offset inside a char counts the chars that start before it. Unsorted input
+/// still gives correct answers, at the cost of walking back.
+pub fn char_offsets(text: &str, sorted_bytes: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(sorted_bytes.len());
+    let mut byte = 0;
+    let mut chars = 0;
+    for &target in sorted_bytes {
+        let target = target.min(bytes.len());
+        if target >= byte {
+            chars += count_char_starts(&bytes[byte..target]);
+        } else {
+            chars -= count_char_starts(&bytes[target..byte]);
+        }
+        byte = target;
+        out.push(chars);
+    }
+    out
+}
+
+/// Number of bytes in `bytes` that start a UTF-8 char (are not continuation bytes).
+#[inline]
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("India-Russia ties, it's $50 billion!"), 6);
+        assert_eq!(count_words(" ... "), 0);
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold_case("Hello WORLD"), "hello world");
+        assert_eq!(fold_case("ÉCOLE Ünïcode ΣΑΣ"), "école ünïcode σασ");
+        // İ lowercases to two chars; the Kelvin sign to a 1-byte `k`: both kept.
+        assert_eq!(fold_case("İ\u{212A}"), "İ\u{212A}");
+        assert_eq!(fold_case("ÀB€c"), "àb€c");
+    }
+
+    #[test]
+    fn offsets() {
+        let t = "a€b😀c";
+        assert_eq!(char_offsets(t, &[0, 1, 4, 5, 9, 10]), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(char_offsets(t, &[]), Vec::<usize>::new());
+        assert_eq!(char_offsets(t, &[100]), [5]);
+        assert_eq!(char_offsets(t, &[5, 1]), [3, 1]);
+    }
+}
