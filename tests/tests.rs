@@ -1,0 +1,490 @@
+//! End-to-end tests of the `framescope` binary: one integration binary, fixtures written by the
+//! tests themselves (each states its expected result), plus the committed sample reports.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use clap::CommandFactory;
+
+const BIN: &str = env!("CARGO_BIN_EXE_framescope");
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(dir);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary starts");
+    if let Some(bytes) = stdin {
+        use std::io::Write;
+        let mut sink = child.stdin.take().unwrap();
+        sink.write_all(bytes).unwrap();
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_in(&repo(), args, None)
+}
+
+/// A CSV report as header + rows of name -> value.
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn analyze(input: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn cli_definition_is_consistent() {
+    framescope::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn help_texts_read_well() {
+    let top = run(&["--help"]);
+    assert_eq!(top.code, 0);
+    assert!(top.stdout.contains("analyze"), "{}", top.stdout);
+    assert!(top.stdout.contains("Exit codes"), "{}", top.stdout);
+    let analyze = run(&["analyze", "--help"]);
+    assert_eq!(analyze.code, 0);
+    for flag in ["--out", "--field", "--lexicons", "--no-hits", "--threads", "--format"] {
+        assert!(analyze.stdout.contains(flag), "{flag} missing from\n{}", analyze.stdout);
+    }
+}
+
+/// The committed sample reports are exactly what the README command produces.
+#[test]
+fn sample_reports_are_reproduced_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("reports");
+    let r = analyze(&repo().join("examples/india-russia-2023"), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for name in [
+        "articles.csv",
+        "sources.csv",
+        "hits.csv",
+        "skipped.csv",
+        "manifest.json",
+    ] {
+        let fresh = std::fs::read(out.join(name)).unwrap();
+        let committed = std::fs::read(repo().join("reports").join(name))
+            .unwrap_or_else(|e| panic!("reports/{name}: {e}; regenerate with the README command"));
+        assert!(
+            fresh == committed,
+            "reports/{name} differs from a fresh run; regenerate it with the README command and review the diff"
+        );
+    }
+}
+
+/// Every count in articles.csv is the number of its rows in hits.csv.
+#[test]
+fn every_count_is_backed_by_hit_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(&repo().join("examples/india-russia-2023"), tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let articles = read_csv(&tmp.path().join("articles.csv"));
+    let hits = read_csv(&tmp.path().join("hits.csv"));
+    assert_eq!(articles.len(), 5);
+    assert!(!hits.is_empty());
+    let mut counted: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for h in &hits {
+        *counted
+            .entry((h["article_id"].clone(), h["lexicon"].clone(), h["part"].clone()))
+            .or_default() += 1;
+    }
+    let mut checked = 0;
+    for a in &articles {
+        for (col, value) in a {
+            let (lex, part) = if let Some(l) = col.strip_suffix(".headline_n") {
+                (l, "headline")
+            } else if let Some(l) = col.strip_suffix(".n") {
+                (l, "body")
+            } else {
+                continue;
+            };
+            let n: u64 = value.parse().unwrap();
+            let key = (a["id"].clone(), lex.to_string(), part.to_string());
+            assert_eq!(n, counted.get(&key).copied().unwrap_or(0), "{col} of {}", a["id"]);
+            checked += 1;
+        }
+        // side totals are sums of the category columns backed above
+        let adv: u64 = a["advocacy_hits"].parse().unwrap();
+        let adv_rows = hits
+            .iter()
+            .filter(|h| h["article_id"] == a["id"] && h["side"] == "advocacy" && h["part"] == "body")
+            .count() as u64;
+        assert_eq!(adv, adv_rows);
+    }
+    assert!(checked > 20);
+    // every hit's text is the slice of the input its offsets point at
+    let manifest = read_csv(&repo().join("examples/india-russia-2023/manifest.csv"));
+    for h in &hits {
+        if h["field"] != "text" {
+            continue;
+        }
+        let file = manifest
+            .iter()
+            .find(|m| h["article_id"].starts_with(m["file"].trim_end_matches(".txt")))
+            .map(|m| m["file"].clone())
+            .unwrap();
+        let text = std::fs::read_to_string(repo().join("examples/india-russia-2023").join(file)).unwrap();
+        let (b0, b1): (usize, usize) = (h["byte_start"].parse().unwrap(), h["byte_end"].parse().unwrap());
+        assert_eq!(&text[b0..b1], h["matched"]);
+        let (c0, c1): (usize, usize) = (h["char_start"].parse().unwrap(), h["char_end"].parse().unwrap());
+        let by_chars: String = text.chars().skip(c0).take(c1 - c0).collect();
+        assert_eq!(by_chars, h["matched"]);
+    }
+}
+
+#[test]
+fn sources_have_one_row_per_outlet_sorted_by_advocacy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(&repo().join("examples/india-russia-2023"), tmp.path(), &["--no-hits"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!tmp.path().join("hits.csv").exists());
+    let sources = read_csv(&tmp.path().join("sources.csv"));
+    assert_eq!(sources.len(), 5);
+    let adv: Vec<f64> = sources
+        .iter()
+        .map(|s| s["advocacy_index_mean"].parse().unwrap())
+        .collect();
+    assert!(adv.windows(2).all(|w| w[0] >= w[1]), "{adv:?}");
+    let ranks: Vec<&str> = sources.iter().map(|s| s["rank"].as_str()).collect();
+    assert_eq!(ranks, ["1", "2", "3", "4", "5"]);
+    // one article each: no spread, so sd and CI are empty rather than invented
+    assert!(sources.iter().all(|s| s["advocacy_index_sd"].is_empty()));
+    assert!(sources.iter().all(|s| s["advocacy_index_ci_low"].is_empty()));
+}
+
+/// A JSONL corpus with several articles per outlet: statistics are filled, and the reports are
+/// byte-identical whatever the thread count.
+#[test]
+fn same_bytes_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut jsonl = String::new();
+    let seeds = repo().join("examples/india-russia-2023");
+    let mut files: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    for i in 0..700 {
+        let f = &files[i % files.len()];
+        let text = std::fs::read_to_string(f).unwrap();
+        // vary the text so articles differ
+        let cut = text.len() * (50 + i % 50) / 100;
+        let cut = (0..=cut).rev().find(|&c| text.is_char_boundary(c)).unwrap();
+        let line = serde_json::json!({
+            "id": format!("a{i}"),
+            "source": format!("Outlet {}", i % 7),
+            "title": "",
+            "text": &text[..cut],
+        });
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    let input = write(tmp.path(), "corpus.jsonl", jsonl.as_bytes());
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tmp.path().join(format!("out{threads}"));
+        let r = analyze(&input, &out, &["--threads", threads]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut files = Vec::new();
+        for name in ["articles.csv", "sources.csv", "hits.csv", "skipped.csv", "manifest.json"] {
+            files.push(std::fs::read(out.join(name)).unwrap());
+        }
+        outputs.push(files);
+    }
+    assert!(outputs[0] == outputs[1] && outputs[1] == outputs[2]);
+    let sources = read_csv(&tmp.path().join("out1/sources.csv"));
+    assert_eq!(sources.len(), 7);
+    assert!(sources.iter().all(|s| s["articles"] == "100"));
+    for s in &sources {
+        let (lo, mean, hi): (f64, f64, f64) = (
+            s["advocacy_index_ci_low"].parse().unwrap(),
+            s["advocacy_index_mean"].parse().unwrap(),
+            s["advocacy_index_ci_high"].parse().unwrap(),
+        );
+        assert!(lo <= mean && mean <= hi);
+    }
+}
+
+/// Every kind of bad input at once: each ends in articles.csv or skipped.csv, with a reason
+/// naming the file.
+#[test]
+fn every_input_is_scored_or_skipped_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("corpus");
+    write(&c, "A/good.txt", b"The minister said the talks went well.");
+    write(&c, "A/empty.txt", b"");
+    write(&c, "A/binary.txt", b"\x00\x01\x02\x03binary\x00");
+    write(&c, "B/latin1.txt", b"The caf\xe9 owner said the regime was shocking.");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "Officials said the so-called deal failed.".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    write(&c, "B/utf16.txt", &utf16);
+    write(&c, "B/blank.md", b"   \n\n  \t\n");
+    write(&c, "rootfile.txt", b"No outlet folder for this one.");
+    write(&c, "B/notes.pdf", b"%PDF-1.4");
+    let out = tmp.path().join("out");
+    let r = analyze(&c, &out, &[]);
+    assert_eq!(r.code, 1, "some inputs skipped -> exit 1; {}", r.stderr);
+    let articles = read_csv(&out.join("articles.csv"));
+    let skipped = read_csv(&out.join("skipped.csv"));
+    assert_eq!(articles.len() + skipped.len(), 8, "{articles:?}\n{skipped:?}");
+    let enc: BTreeMap<_, _> = articles
+        .iter()
+        .map(|a| (a["id"].clone(), a["encoding"].clone()))
+        .collect();
+    assert_eq!(enc.get("A/good").map(String::as_str), Some("utf-8"));
+    assert_eq!(enc.get("B/latin1").map(String::as_str), Some("windows-1252"));
+    assert_eq!(enc.get("B/utf16").map(String::as_str), Some("utf-16le"));
+    let reason = |needle: &str| {
+        skipped
+            .iter()
+            .find(|s| s["input"].contains(needle))
+            .map(|s| s["reason"].to_lowercase())
+            .unwrap_or_else(|| panic!("{needle} not in skipped.csv: {skipped:?}"))
+    };
+    assert!(reason("empty.txt").contains("empty"));
+    assert!(reason("binary.txt").contains("binary"));
+    assert!(reason("blank.md").contains("empty"));
+    assert!(reason("rootfile.txt").contains("sub-folder"));
+    assert!(reason("notes.pdf").contains(".pdf"));
+    // the UTF-16 article was decoded, not garbled: its hits are real words
+    let hits = read_csv(&out.join("hits.csv"));
+    assert!(hits.iter().any(|h| h["article_id"] == "B/utf16" && h["matched"] == "so-called"));
+}
+
+#[test]
+fn jsonl_line_that_is_not_json_is_reported_and_the_rest_scored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(
+        tmp.path(),
+        "c.jsonl",
+        b"{\"id\":\"1\",\"source\":\"S\",\"body\":\"He said yes.\"}\n{not json at all\n\n{\"id\":\"3\",\"source\":\"S\",\"body\":\"They claimed victory.\"}\n",
+    );
+    let out = tmp.path().join("out");
+    let r = analyze(&input, &out, &["--field", "text=body"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let articles = read_csv(&out.join("articles.csv"));
+    assert_eq!(articles.iter().map(|a| a["id"].as_str()).collect::<Vec<_>>(), ["1", "3"]);
+    let skipped = read_csv(&out.join("skipped.csv"));
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["line"], "2");
+    assert!(skipped[0]["input"].ends_with("c.jsonl"));
+    assert!(skipped[0]["reason"].contains("{not json at all"), "{:?}", skipped[0]);
+}
+
+#[test]
+fn jsonl_from_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let r = run_in(
+        tmp.path(),
+        &["analyze", "-", "--out", out.to_str().unwrap(), "--quiet"],
+        Some(b"{\"id\":\"x\",\"source\":\"Wire\",\"text\":\"The spokesperson said the plan was clearly a failure.\"}\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let articles = read_csv(&out.join("articles.csv"));
+    assert_eq!(articles.len(), 1);
+    assert_eq!(articles[0]["source"], "Wire");
+}
+
+#[test]
+fn csv_input_with_extra_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(
+        tmp.path(),
+        "c.csv",
+        b"id,source,title,text,section\n1,Wire,Talks,\"The minister said talks went well.\",world\n2,Blog,,\"=HYPERLINK(\"\"x\"\") The regime claimed victory.\",opinion\n",
+    );
+    let out = tmp.path().join("out");
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let articles = read_csv(&out.join("articles.csv"));
+    assert_eq!(articles.len(), 2);
+    assert_eq!(articles[1]["meta.section"], "opinion");
+    // a text cell that would run as a formula is written inert
+    let hits = read_csv(&out.join("hits.csv"));
+    assert!(hits
+        .iter()
+        .filter(|h| h["article_id"] == "2")
+        .all(|h| h["sentence"].starts_with('\'') || !h["sentence"].starts_with('=')));
+}
+
+#[test]
+fn csv_without_text_column_is_fatal_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(tmp.path(), "c.csv", b"id,source,body\n1,S,hello\n");
+    let r = analyze(&input, &tmp.path().join("out"), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("c.csv"), "{}", r.stderr);
+    assert!(r.stderr.contains("text"), "{}", r.stderr);
+    assert!(r.stderr.contains("body"), "names the columns found: {}", r.stderr);
+}
+
+#[test]
+fn broken_lexicon_line_is_fatal_with_path_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lex = write(
+        tmp.path(),
+        "mine/loaded.txt",
+        b"#! side: advocacy\n#! description: test\nfine\nbad*entry\n",
+    );
+    let corpus = write(tmp.path(), "c.jsonl", b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"fine words\"}\n");
+    let r = analyze(&corpus, &tmp.path().join("out"), &["--lexicons", lex.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    let expected = format!("{}:4: error:", lex.display());
+    assert!(r.stderr.contains(&expected), "{}", r.stderr);
+    assert!(r.stderr.contains("bad*entry"), "repeats the bad line: {}", r.stderr);
+    assert!(!tmp.path().join("out/articles.csv").exists());
+}
+
+#[test]
+fn user_lexicons_add_and_override_categories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mylex");
+    write(
+        &dir,
+        "custom/hedgehogs.txt",
+        b"#! side: advocacy\n#! weight: 3\n#! description: test category\nhedgehog*\n",
+    );
+    let corpus = write(
+        tmp.path(),
+        "c.jsonl",
+        b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"Hedgehogs said hello to a hedgehog.\"}\n",
+    );
+    let out = tmp.path().join("out");
+    let r = analyze(&corpus, &out, &["--lexicons", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a = &read_csv(&out.join("articles.csv"))[0];
+    assert_eq!(a["custom.hedgehogs.n"], "2");
+    let list = run(&["lexicons", "list", "--lexicons", dir.to_str().unwrap()]);
+    assert_eq!(list.code, 0);
+    assert!(list.stdout.contains("custom.hedgehogs"));
+    assert!(list.stdout.contains("advocacy.loaded_labels"));
+}
+
+#[test]
+fn unwritable_output_folder_is_fatal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "not-a-folder", b"x");
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        &file.join("reports"),
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not-a-folder"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_input_is_fatal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(&tmp.path().join("nope"), &tmp.path().join("out"), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+}
+
+#[test]
+fn lexicons_list_shows_the_shipped_set() {
+    let r = run(&["lexicons", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for id in ["neutral.reporting_verbs", "neutral.sourcing", "advocacy.loaded_labels", "advocacy.boosters"] {
+        assert!(r.stdout.contains(id), "{id} missing:\n{}", r.stdout);
+    }
+    assert!(r.stderr.is_empty(), "the shipped set has no warnings: {}", r.stderr);
+    let csv = run(&["lexicons", "list", "--csv"]);
+    assert!(csv.stdout.starts_with("id,side,weight,case,entries,exceptions,origin"));
+}
+
+/// The shipped lexicons: every file parses without warnings, its id is `family.stem`, every
+/// family folder has a README, and there are a few hundred entries.
+#[test]
+fn shipped_lexicons_are_well_formed() {
+    let root = repo().join("lexicons");
+    let mut total = 0;
+    let mut families = 0;
+    for family in std::fs::read_dir(&root).unwrap().flatten() {
+        if !family.path().is_dir() {
+            continue;
+        }
+        families += 1;
+        let fam = family.file_name().to_string_lossy().into_owned();
+        assert!(family.path().join("README.md").exists(), "lexicons/{fam}/README.md missing");
+        for f in std::fs::read_dir(family.path()).unwrap().flatten() {
+            let p = f.path();
+            if p.extension().is_none_or(|e| e != "txt") {
+                continue;
+            }
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (lex, problems) =
+                framescope::lexicon::parse(&p.display().to_string(), Some(&format!("{fam}.{stem}")), &text);
+            assert!(problems.is_empty(), "{problems:#?}");
+            let lex = lex.unwrap();
+            assert_eq!(lex.id, format!("{fam}.{stem}"));
+            assert!(!lex.description.is_empty());
+            total += lex.entries.len();
+        }
+    }
+    assert!(families >= 2);
+    assert!(total >= 300, "only {total} entries");
+    let set = framescope::lexicon::LexiconSet::load(true, &[]).unwrap();
+    assert!(set.warnings.is_empty(), "{:#?}", set.warnings);
+}
