@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// per article and per outlet, with every hit written out as evidence.
 #[derive(Debug, Parser)]
 #[command(name = "framescope", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "Exit codes: 0 done; 1 done, but some inputs were skipped (see skipped.csv); 2 fatal error (bad arguments, a lexicon that does not parse, an unreadable input or an unwritable output folder).")]
+#[command(
+    after_help = "Exit codes: 0 done; 1 done, but some inputs were skipped (see skipped.csv); 2 fatal error (bad arguments, a lexicon that does not parse, an unreadable input or an unwritable output folder)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

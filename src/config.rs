@@ -83,7 +83,9 @@ pub fn field_map(pairs: &[String]) -> Result<FieldMap, ConfigError> {
         };
         let (attr, name) = (attr.trim(), name.trim());
         if name.is_empty() {
-            return Err(ConfigError(format!("--field `{pair}`: the field name is empty")));
+            return Err(ConfigError(format!(
+                "--field `{pair}`: the field name is empty"
+            )));
         }
         let slot = match attr {
             "id" => &mut map.id,
@@ -110,7 +112,10 @@ mod tests {
     #[test]
     fn field_pairs_map_and_bad_ones_are_explained() {
         let m = field_map(&["text=body".into(), "source = outlet".into()]).unwrap();
-        assert_eq!((m.text.as_str(), m.source.as_str(), m.id.as_str()), ("body", "outlet", "id"));
+        assert_eq!(
+            (m.text.as_str(), m.source.as_str(), m.id.as_str()),
+            ("body", "outlet", "id")
+        );
         let e = field_map(&["body".into()]).unwrap_err();
         assert!(e.0.contains("ATTR=NAME"), "{e}");
         let e = field_map(&["words=x".into()]).unwrap_err();

@@ -13,8 +13,8 @@ use crate::aggregate::{OutletAcc, Outlets};
 use crate::config::Config;
 use crate::corpus::{self, Item, Skip};
 use crate::lexicon::LexiconSet;
-use crate::report::{Reports, RunInfo};
-use crate::score::{Analysis, Analyzer};
+use crate::report::{Rendered, Reports, RunInfo, render};
+use crate::score::Analyzer;
 
 /// Articles per batch handed to the worker pool.
 const BATCH_ARTICLES: usize = 256;
@@ -31,7 +31,10 @@ pub struct Outcome {
 }
 
 /// Load the lexicons a config asks for, printing their warnings to stderr.
-pub fn load_lexicons(cfg: &crate::config::LexiconConfig, quiet: bool) -> anyhow::Result<LexiconSet> {
+pub fn load_lexicons(
+    cfg: &crate::config::LexiconConfig,
+    quiet: bool,
+) -> anyhow::Result<LexiconSet> {
     let set = LexiconSet::load(cfg.builtin, &cfg.paths)?;
     if !quiet {
         for w in &set.warnings {
@@ -58,30 +61,41 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         config.with_hits,
     )?;
 
-    let (tx, rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
+    // a batch on the pool, `writer` writes rows and folds accumulators in input order. Each
+    // stage works on a different batch at the same time.
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);
     let with_hits = config.with_hits;
+    let analyzer = &analyzer;
     let outcome = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| -> anyhow::Result<(Outcome, Outlets)> {
-            let mut outcome = Outcome::default();
-            let mut outlets = Outlets::new();
-            for batch in rx {
-                let results: Vec<Result<(corpus::Article, Analysis), Skip>> = pool.install(|| {
+        let scorer = scope.spawn(move || {
+            for batch in batch_rx {
+                let results: Vec<Scored> = pool.install(|| {
                     batch
                         .into_par_iter()
-                        .map(|item| score_item(&analyzer, item, with_hits))
+                        .map(|item| score_item(analyzer, item, with_hits))
                         .collect()
                 });
+                if done_tx.send(results).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+        });
+        let reports = &mut reports;
+        let writer = scope.spawn(move || -> anyhow::Result<(Outcome, Outlets)> {
+            let mut outcome = Outcome::default();
+            let mut outlets = Outlets::new();
+            for results in done_rx {
                 for result in results {
                     outcome.inputs += 1;
                     match result {
-                        Ok((article, analysis)) => {
-                            let measures = analysis.score.measures(&analyzer.set);
-                            reports.article(&analyzer.set, &article, &analysis, &measures)?;
-                            let acc = OutletAcc::from_article(&analysis.score, &measures);
-                            *outlets.entry(article.source).or_default() += &acc;
+                        Scored::Article { source, acc, rows } => {
+                            reports.write(&rows)?;
+                            *outlets.entry(source).or_default() += &acc;
                             outcome.scored += 1;
                         }
-                        Err(skip) => {
+                        Scored::Skip(skip) => {
                             reports.skip(&skip)?;
                             outcome.skipped += 1;
                         }
@@ -99,19 +113,22 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             }
             batch.push(item);
             if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
-                if tx.send(std::mem::take(&mut batch)).is_err() {
-                    break; // the worker stopped on an error; it reports it below
+                if batch_tx.send(std::mem::take(&mut batch)).is_err() {
+                    break; // a later stage stopped on an error; the writer reports it
                 }
                 bytes = 0;
             }
         }
         if !batch.is_empty() {
-            let _ = tx.send(batch);
+            let _ = batch_tx.send(batch);
         }
-        drop(tx);
-        worker
-            .join()
-            .map_err(|_| anyhow::anyhow!("internal error: the scoring thread panicked"))
+        drop(batch_tx);
+        let scored = scorer.join();
+        let written = writer.join();
+        match (scored, written) {
+            (Ok(()), Ok(result)) => Ok(result),
+            _ => Err(anyhow::anyhow!("internal error: a worker thread panicked")),
+        }
     })?;
 
     let (mut outcome, outlets) = match outcome {
@@ -147,21 +164,37 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn score_item(
-    analyzer: &Analyzer,
-    item: Item,
-    with_hits: bool,
-) -> Result<(corpus::Article, Analysis), Skip> {
-    match item {
-        Item::Skip(skip) => Err(skip),
-        Item::Article(article) => match analyzer.analyze(&article, with_hits) {
-            Ok(analysis) => Ok((article, analysis)),
-            Err(e) => Err(Skip {
-                origin: article.origin.clone(),
-                id: Some(article.id.clone()),
-                source: Some(article.source.clone()),
-                reason: e.to_string(),
-            }),
-        },
+/// One input after the scoring stage: an article's outlet, its accumulator and its rendered
+/// rows (the hits themselves are dropped here), or a skip.
+enum Scored {
+    Article {
+        source: String,
+        acc: OutletAcc,
+        rows: Rendered,
+    },
+    Skip(Skip),
+}
+
+fn score_item(analyzer: &Analyzer, item: Item, with_hits: bool) -> Scored {
+    let article = match item {
+        Item::Skip(skip) => return Scored::Skip(skip),
+        Item::Article(article) => article,
+    };
+    match analyzer.analyze(&article, with_hits) {
+        Ok(analysis) => {
+            let measures = analysis.score.measures(&analyzer.set);
+            let rows = render(&analyzer.set, &article, &analysis, &measures, with_hits);
+            Scored::Article {
+                acc: OutletAcc::from_article(&analysis.score, &measures),
+                source: article.source,
+                rows,
+            }
+        }
+        Err(e) => Scored::Skip(Skip {
+            origin: article.origin,
+            id: Some(article.id),
+            source: Some(article.source),
+            reason: e.to_string(),
+        }),
     }
 }

@@ -110,7 +110,13 @@ impl ArticleScore {
     /// The article measures, in the order of [`measure_names`].
     pub fn measures(&self, set: &LexiconSet) -> Vec<Option<f64>> {
         let words = self.words as f64;
-        let per_1k = |x: f64| if words > 0.0 { Some(1000.0 * x / words) } else { None };
+        let per_1k = |x: f64| {
+            if words > 0.0 {
+                Some(1000.0 * x / words)
+            } else {
+                None
+            }
+        };
         let a = self.weighted(set, Side::Advocacy);
         let n = self.weighted(set, Side::Neutral);
         let mut out = vec![
@@ -143,10 +149,16 @@ pub fn balance(advocacy: f64, neutral: f64) -> Option<f64> {
 
 /// Names of the article measures, the order of [`ArticleScore::measures`].
 pub fn measure_names(set: &LexiconSet) -> Vec<String> {
-    let mut names: Vec<String> = ["words", "sentences", "advocacy_index", "neutral_index", "balance"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut names: Vec<String> = [
+        "words",
+        "sentences",
+        "advocacy_index",
+        "neutral_index",
+        "balance",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     names.extend(set.lexicons.iter().map(|l| format!("{}.per_1k", l.id)));
     names
 }
@@ -190,7 +202,8 @@ impl Analyzer {
         let headline_par = find_headline(&doc, &article.title);
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);
         let total_words = count_words(&doc.text) as u64;
-        let headline_words_in_text = headline_span.map_or(0, |s| count_words(s.of(&doc.text)) as u64);
+        let headline_words_in_text =
+            headline_span.map_or(0, |s| count_words(s.of(&doc.text)) as u64);
         let words = total_words - headline_words_in_text;
         if words == 0 {
             return Err(ScoreError::NoWords);
@@ -231,9 +244,23 @@ impl Analyzer {
         let mut hits = Vec::new();
         if with_hits {
             if let Some(tdoc) = &title_doc {
-                locate(&tdoc, &article.title, &title_matches, Field::Title, &|_| true, &mut hits);
+                locate(
+                    tdoc,
+                    &article.title,
+                    &title_matches,
+                    Field::Title,
+                    &|_| true,
+                    &mut hits,
+                );
             }
-            locate(&doc, &article.text, &matches, Field::Text, &in_headline, &mut hits);
+            locate(
+                &doc,
+                &article.text,
+                &matches,
+                Field::Text,
+                &in_headline,
+                &mut hits,
+            );
             // Headline hits first, then body hits; each in text order.
             hits.sort_by_key(|h| (h.part, h.field == Field::Text, h.bytes.start));
         }
@@ -290,10 +317,12 @@ fn find_headline(doc: &Document, title: &str) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
+    // A paragraph far longer than the title cannot say the same words; skip the work.
+    let max_len = 2 * title.len() + 16;
     doc.paragraphs
         .iter()
         .take(HEADLINE_SEARCH_PARAGRAPHS)
-        .position(|p| title_key(p.of(&doc.text)) == key)
+        .position(|p| p.len() <= max_len && title_key(p.of(&doc.text)) == key)
 }
 
 /// The words of a headline, case-folded, so `\$50` in the text equals `$50` in a manifest.
@@ -313,7 +342,8 @@ mod tests {
             SourceFile {
                 origin: "a.txt".into(),
                 default_id: Some("advocacy.labels".into()),
-                text: "#! side: advocacy\n#! weight: 2\n#! description: d\nregime\nso-called\n".into(),
+                text: "#! side: advocacy\n#! weight: 2\n#! description: d\nregime\nso-called\n"
+                    .into(),
             },
             SourceFile {
                 origin: "n.txt".into(),
@@ -386,7 +416,11 @@ mod tests {
         let r = a.analyze(&article("", text), true).unwrap();
         for h in &r.hits {
             assert_eq!(&text[h.bytes.clone()], h.matched);
-            let by_chars: String = text.chars().skip(h.chars.start).take(h.chars.len()).collect();
+            let by_chars: String = text
+                .chars()
+                .skip(h.chars.start)
+                .take(h.chars.len())
+                .collect();
             assert_eq!(by_chars, h.matched);
         }
         assert_eq!(r.hits.len(), 2);
@@ -396,10 +430,14 @@ mod tests {
     fn no_words_is_an_error() {
         let a = analyzer();
         assert_eq!(
-            a.analyze(&article("Only this", "Only this"), false).unwrap_err(),
+            a.analyze(&article("Only this", "Only this"), false)
+                .unwrap_err(),
             ScoreError::NoWords
         );
-        assert_eq!(a.analyze(&article("", "  ... !"), false).unwrap_err(), ScoreError::NoWords);
+        assert_eq!(
+            a.analyze(&article("", "  ... !"), false).unwrap_err(),
+            ScoreError::NoWords
+        );
     }
 
     #[test]

@@ -159,7 +159,11 @@ impl Sketch {
             return;
         }
         let i = (x.abs().ln() / gamma().ln()).ceil() as i32;
-        let map = if x > 0.0 { &mut self.pos } else { &mut self.neg };
+        let map = if x > 0.0 {
+            &mut self.pos
+        } else {
+            &mut self.neg
+        };
         *map.entry(i).or_insert(0) += 1;
     }
 
@@ -276,19 +280,27 @@ mod tests {
     #[test]
     fn one_value_has_no_spread() {
         let s = summarize(&acc(&[3.5]));
-        assert_eq!((s.n, s.mean, s.sd, s.median, s.ci), (1, Some(3.5), None, Some(3.5), None));
+        assert_eq!(
+            (s.n, s.mean, s.sd, s.median, s.ci),
+            (1, Some(3.5), None, Some(3.5), None)
+        );
         let e = summarize(&MeasureAcc::default());
         assert_eq!((e.n, e.mean, e.median), (0, None, None));
     }
 
     #[test]
     fn sketch_median_is_within_its_error_bound() {
-        let xs: Vec<f64> = (0..20_001).map(|i| ((i * 7919) % 20_001) as f64 / 10.0 - 500.0).collect();
+        let xs: Vec<f64> = (0..20_001)
+            .map(|i| ((i * 7919) % 20_001) as f64 / 10.0 - 500.0)
+            .collect();
         let s = summarize(&acc(&xs));
         assert!(!s.median_exact);
         let truth = exact_median(&xs).unwrap();
         let got = s.median.unwrap();
-        assert!((got - truth).abs() <= SKETCH_ALPHA * truth.abs() + 0.1, "{got} vs {truth}");
+        assert!(
+            (got - truth).abs() <= SKETCH_ALPHA * truth.abs() + 0.1,
+            "{got} vs {truth}"
+        );
     }
 
     #[test]

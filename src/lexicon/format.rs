@@ -112,7 +112,11 @@ impl fmt::Display for Problem {
             Severity::Warning => "warning",
         };
         if self.line > 0 {
-            write!(f, "{}:{}: {}: {}", self.origin, self.line, sev, self.message)?;
+            write!(
+                f,
+                "{}:{}: {}: {}",
+                self.origin, self.line, sev, self.message
+            )?;
         } else {
             write!(f, "{}: {}: {}", self.origin, sev, self.message)?;
         }
@@ -143,9 +147,17 @@ pub fn valid_id(id: &str) -> bool {
 /// Parse one lexicon file. `origin` names it in messages; `default_id` is the id its path
 /// gives (`family.stem`), used when the file has no `#! id:` header. Returns the lexicon when
 /// it has no errors, and every problem found (errors and warnings), in line order.
-pub fn parse(origin: &str, default_id: Option<&str>, text: &str) -> (Option<Lexicon>, Vec<Problem>) {
+pub fn parse(
+    origin: &str,
+    default_id: Option<&str>,
+    text: &str,
+) -> (Option<Lexicon>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let p = |problems: &mut Vec<Problem>, line: usize, severity: Severity, message: String, text: &str| {
+    let p = |problems: &mut Vec<Problem>,
+             line: usize,
+             severity: Severity,
+             message: String,
+             text: &str| {
         problems.push(Problem {
             origin: origin.to_string(),
             line,
@@ -320,7 +332,7 @@ pub fn parse(origin: &str, default_id: Option<&str>, text: &str) -> (Option<Lexi
         std::collections::HashMap::new();
     for (written, line_no, exception) in raw_entries {
         match compile_entry(&written, case_sensitive) {
-            Err(message) => p(&mut problems,line_no, Severity::Error, message, &written),
+            Err(message) => p(&mut problems, line_no, Severity::Error, message, &written),
             Ok((pattern, wildcard)) => {
                 let key = (pattern.clone(), wildcard, exception);
                 if let Some(first) = first_line.get(&key) {
@@ -360,7 +372,13 @@ pub fn parse(origin: &str, default_id: Option<&str>, text: &str) -> (Option<Lexi
         }
     }
     if entries.is_empty() && !problems.iter().any(|q| q.severity == Severity::Error) {
-        p(&mut problems,0, Severity::Warning, "the file has no entries".into(), "");
+        p(
+            &mut problems,
+            0,
+            Severity::Warning,
+            "the file has no entries".into(),
+            "",
+        );
     }
 
     problems.sort_by_key(|p| p.line);
@@ -463,11 +481,17 @@ mod tests {
 
     #[test]
     fn parses_headers_entries_wildcards_and_exceptions() {
-        let lex = ok("#! side: advocacy\n#! weight: 0.5\n#! description: d\n# c\nRegime\nso‑called  # comment\npropagand*\n!regime change\n");
+        let lex = ok(
+            "#! side: advocacy\n#! weight: 0.5\n#! description: d\n# c\nRegime\nso‑called  # comment\npropagand*\n!regime change\n",
+        );
         assert_eq!(lex.id, "fam.cat");
         assert_eq!(lex.side, Side::Advocacy);
         assert_eq!(lex.weight, 0.5);
-        let pats: Vec<_> = lex.entries.iter().map(|e| (e.pattern.as_str(), e.wildcard)).collect();
+        let pats: Vec<_> = lex
+            .entries
+            .iter()
+            .map(|e| (e.pattern.as_str(), e.wildcard))
+            .collect();
         assert_eq!(
             pats,
             [("regime", false), ("so-called", false), ("propagand", true)]
@@ -505,7 +529,10 @@ mod tests {
         // 0 = whole-file problem (no valid side), listed first
         assert_eq!(lines, [0, 1, 2, 3, 4, 6, 7, 8, 9]);
         let shown = problems.iter().find(|p| p.line == 1).unwrap().to_string();
-        assert!(shown.starts_with("bad.txt:1: error: side `sideways`"), "{shown}");
+        assert!(
+            shown.starts_with("bad.txt:1: error: side `sideways`"),
+            "{shown}"
+        );
         assert!(shown.contains("#! side: sideways"), "{shown}");
     }
 
@@ -527,14 +554,27 @@ mod tests {
         assert!(lex.is_some());
         assert_eq!(lex.unwrap().entries.len(), 1);
         assert_eq!(problems.len(), 2);
-        assert!(problems[0].message.contains("duplicate entry (first at line 3)"));
+        assert!(
+            problems[0]
+                .message
+                .contains("duplicate entry (first at line 3)")
+        );
         assert_eq!(problems[1].line, 5);
         assert!(problems[1].message.contains("excludes nothing"));
     }
 
     #[test]
     fn never_panics_on_junk() {
-        for text in ["", "\0\0", "#!", "#!:", "!", "! *", "\u{feff}#! side: none\n", "a\r\nb\r\n"] {
+        for text in [
+            "",
+            "\0\0",
+            "#!",
+            "#!:",
+            "!",
+            "! *",
+            "\u{feff}#! side: none\n",
+            "a\r\nb\r\n",
+        ] {
             let _ = parse("j.txt", Some("f.c"), text);
         }
     }

@@ -9,7 +9,7 @@
 //!   beats its prefix and no stretch of text is counted twice; on a tie the literal beats the
 //!   wildcard, then the category whose id sorts first.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{LexiconSet, format::is_word_char};
 use crate::span::Span;
@@ -87,8 +87,10 @@ impl Matcher {
             if patterns.is_empty() {
                 return Ok(None);
             }
+            // A full DFA: a few MB for a thousand entries, and the fastest overlapping scan.
             let ac = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)?;
             Ok(Some(Automaton { ac, info }))
         };
@@ -113,7 +115,8 @@ impl Matcher {
             return;
         }
         // Drop matches inside an exception of their own category.
-        let exceptions: Vec<Candidate> = cands.iter().filter(|c| c.info.exception).copied().collect();
+        let exceptions: Vec<Candidate> =
+            cands.iter().filter(|c| c.info.exception).copied().collect();
         if !exceptions.is_empty() {
             cands.retain(|c| {
                 !c.info.exception
@@ -218,7 +221,10 @@ mod tests {
     #[test]
     fn wildcard_extends_to_the_end_of_the_word() {
         let s = set(&[("a.x", "#! side: advocacy\n#! description: d\npropagand*\n")]);
-        let h = hits(&s, "Propagandists spread propaganda-style propaganda's lies.");
+        let h = hits(
+            &s,
+            "Propagandists spread propaganda-style propaganda's lies.",
+        );
         let words: Vec<_> = h.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(words, ["Propagandists", "propaganda", "propaganda"]);
     }
@@ -227,7 +233,10 @@ mod tests {
     fn longest_match_wins_across_categories() {
         let s = set(&[
             ("n.verbs", "#! side: neutral\n#! description: d\nsaid\n"),
-            ("n.sourcing", "#! side: neutral\n#! description: d\nofficials said\n"),
+            (
+                "n.sourcing",
+                "#! side: neutral\n#! description: d\nofficials said\n",
+            ),
         ]);
         assert_eq!(
             hits(&s, "Officials said it. He said no."),
@@ -241,7 +250,10 @@ mod tests {
     #[test]
     fn exception_suppresses_only_its_own_category() {
         let s = set(&[
-            ("a.labels", "#! side: advocacy\n#! description: d\nregime\n!regime change\n"),
+            (
+                "a.labels",
+                "#! side: advocacy\n#! description: d\nregime\n!regime change\n",
+            ),
             ("b.other", "#! side: none\n#! description: d\nchange\n"),
         ]);
         assert_eq!(
@@ -266,7 +278,10 @@ mod tests {
 
     #[test]
     fn hyphenated_entry_and_non_ascii_text() {
-        let s = set(&[("a.x", "#! side: advocacy\n#! description: d\nso-called\nÉlite\n")]);
+        let s = set(&[(
+            "a.x",
+            "#! side: advocacy\n#! description: d\nso-called\nÉlite\n",
+        )]);
         let h = hits(&s, "Die so-called ÉLITE, élites, élite.");
         let words: Vec<_> = h.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(words, ["so-called", "ÉLITE", "élite"]);

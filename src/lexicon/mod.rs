@@ -5,7 +5,9 @@
 mod format;
 mod matcher;
 
-pub use format::{Entry, Lexicon, Problem, Severity, Side, is_word_char, parse, sha256_hex, valid_id};
+pub use format::{
+    Entry, Lexicon, Problem, Severity, Side, is_word_char, parse, sha256_hex, valid_id,
+};
 pub use matcher::{Match, Matcher};
 
 use std::collections::BTreeMap;
@@ -34,7 +36,10 @@ pub struct SourceFile {
 pub struct LoadError(pub Vec<Problem>);
 
 fn render_problems(problems: &[Problem]) -> String {
-    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     let mut s = format!("{errors} error(s) in lexicon files:");
     for p in problems {
         s.push('\n');
@@ -193,9 +198,7 @@ fn read_file(path: &Path, sources: &mut Vec<SourceFile>, problems: &mut Vec<Prob
                         origin: path.display().to_string(),
                         line,
                         severity: Severity::Error,
-                        message: format!(
-                            "not valid UTF-8 (byte {at}); save the lexicon as UTF-8"
-                        ),
+                        message: format!("not valid UTF-8 (byte {at}); save the lexicon as UTF-8"),
                         text: String::new(),
                     });
                     return;
@@ -269,7 +272,11 @@ mod tests {
     fn later_file_overrides_same_id() {
         let set = LexiconSet::from_sources(vec![
             src("a", "f.c", "#! side: neutral\n#! description: d\nsaid\n"),
-            src("b", "f.c", "#! side: advocacy\n#! description: d\nclaimed\n"),
+            src(
+                "b",
+                "f.c",
+                "#! side: advocacy\n#! description: d\nclaimed\n",
+            ),
         ])
         .unwrap();
         assert_eq!(set.len(), 1);
@@ -280,13 +287,24 @@ mod tests {
     #[test]
     fn conflicts_between_files_are_warnings_with_both_places() {
         let set = LexiconSet::from_sources(vec![
-            src("a.txt", "f.a", "#! side: neutral\n#! description: d\nsaid\n"),
-            src("b.txt", "f.b", "#! side: advocacy\n#! description: d\n\nSaid\n"),
+            src(
+                "a.txt",
+                "f.a",
+                "#! side: neutral\n#! description: d\nsaid\n",
+            ),
+            src(
+                "b.txt",
+                "f.b",
+                "#! side: advocacy\n#! description: d\n\nSaid\n",
+            ),
         ])
         .unwrap();
         assert_eq!(set.warnings.len(), 1);
         let w = set.warnings[0].to_string();
-        assert!(w.starts_with("b.txt:4: warning: entry also in f.a (a.txt:3)"), "{w}");
+        assert!(
+            w.starts_with("b.txt:4: warning: entry also in f.a (a.txt:3)"),
+            "{w}"
+        );
     }
 
     #[test]

@@ -32,15 +32,75 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: cannot write report: {source}")]
-    Csv {
-        path: PathBuf,
-        #[source]
-        source: csv::Error,
-    },
 }
 
-type CsvOut = csv::Writer<BufWriter<File>>;
+type Out = BufWriter<File>;
+
+/// The rows of one scored article, rendered to CSV bytes (in parallel, by any thread) and
+/// written in input order by [`Reports::write`].
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub article: Vec<u8>,
+    pub hits: Vec<u8>,
+}
+
+/// One CSV record as bytes, quoted exactly as every report is.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn record_bytes<I, T>(fields: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut w = csv_writer();
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(fields);
+    w.into_inner().unwrap_or_default()
+}
+
+/// Render the `articles.csv` row and (with `with_hits`) the `hits.csv` rows of one article.
+pub fn render(
+    set: &LexiconSet,
+    article: &Article,
+    analysis: &Analysis,
+    measures: &[Option<f64>],
+    with_hits: bool,
+) -> Rendered {
+    let article_bytes = record_bytes(article_row(set, article, analysis, measures));
+    let mut hits = csv_writer();
+    if with_hits {
+        for h in &analysis.hits {
+            let lex = &set.lexicons[h.lexicon];
+            let entry = &lex.entries[h.entry];
+            let _ = hits.write_record([
+                inert(&article.id),
+                inert(&article.source),
+                h.part.as_str().to_string(),
+                h.field.as_str().to_string(),
+                lex.id.clone(),
+                lex.side.as_str().to_string(),
+                fixed(Some(lex.weight)),
+                inert(&entry.written),
+                entry.line.to_string(),
+                inert(&h.matched),
+                h.bytes.start.to_string(),
+                h.bytes.end.to_string(),
+                h.chars.start.to_string(),
+                h.chars.end.to_string(),
+                h.sentence_index.map_or(String::new(), |i| i.to_string()),
+                inert(&h.sentence),
+            ]);
+        }
+    }
+    Rendered {
+        article: article_bytes,
+        hits: hits.into_inner().unwrap_or_default(),
+    }
+}
 
 struct Target {
     tmp: PathBuf,
@@ -50,11 +110,10 @@ struct Target {
 /// Open report files for one run.
 pub struct Reports {
     dir: PathBuf,
-    articles: CsvOut,
-    hits: Option<CsvOut>,
-    skipped: CsvOut,
+    articles: Out,
+    hits: Option<Out>,
+    skipped: Out,
     targets: Vec<Target>,
-    measure_count: usize,
 }
 
 /// What `manifest.json` records about the run, beside the lexicons.
@@ -85,19 +144,18 @@ impl Reports {
             source,
         })?;
         let mut targets = Vec::new();
-        let mut open = |name: &str, header: Vec<String>| -> Result<CsvOut, ReportError> {
+        let mut open = |name: &str, header: Vec<String>| -> Result<Out, ReportError> {
             let tmp = dir.join(tmp_name(name));
             let file = File::create(&tmp).map_err(|source| ReportError::Io {
                 path: tmp.clone(),
                 source,
             })?;
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(BufWriter::with_capacity(1 << 16, file));
-            w.write_record(&header).map_err(|source| ReportError::Csv {
-                path: tmp.clone(),
-                source,
-            })?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            w.write_all(&record_bytes(&header))
+                .map_err(|source| ReportError::Io {
+                    path: tmp.clone(),
+                    source,
+                })?;
             targets.push(Target {
                 tmp,
                 dest: dir.join(name),
@@ -117,58 +175,24 @@ impl Reports {
             hits,
             skipped,
             targets,
-            measure_count: measure_names(set).len(),
         })
     }
 
-    fn err(&self, name: &str, source: csv::Error) -> ReportError {
-        ReportError::Csv {
+    fn io(&self, name: &str, source: std::io::Error) -> ReportError {
+        ReportError::Io {
             path: self.dir.join(name),
             source,
         }
     }
 
-    /// Write the `articles.csv` row and the `hits.csv` rows of one scored article.
-    pub fn article(
-        &mut self,
-        set: &LexiconSet,
-        article: &Article,
-        analysis: &Analysis,
-        measures: &[Option<f64>],
-    ) -> Result<(), ReportError> {
-        debug_assert_eq!(measures.len(), self.measure_count);
-        let row = article_row(set, article, analysis, measures);
+    /// Write the rows of one scored article, rendered by [`render`].
+    pub fn write(&mut self, rendered: &Rendered) -> Result<(), ReportError> {
         self.articles
-            .write_record(&row)
-            .map_err(|e| self.err(ARTICLES, e))?;
+            .write_all(&rendered.article)
+            .map_err(|e| self.io(ARTICLES, e))?;
         if let Some(w) = self.hits.as_mut() {
-            for h in &analysis.hits {
-                let lex = &set.lexicons[h.lexicon];
-                let entry = &lex.entries[h.entry];
-                let row = [
-                    inert(&article.id),
-                    inert(&article.source),
-                    h.part.as_str().to_string(),
-                    h.field.as_str().to_string(),
-                    lex.id.clone(),
-                    lex.side.as_str().to_string(),
-                    fixed(Some(lex.weight)),
-                    inert(&entry.written),
-                    entry.line.to_string(),
-                    inert(&h.matched),
-                    h.bytes.start.to_string(),
-                    h.bytes.end.to_string(),
-                    h.chars.start.to_string(),
-                    h.chars.end.to_string(),
-                    h.sentence_index.map_or(String::new(), |i| i.to_string()),
-                    inert(&h.sentence),
-                ];
-                if let Err(e) = w.write_record(&row) {
-                    return Err(ReportError::Csv {
-                        path: self.dir.join(HITS),
-                        source: e,
-                    });
-                }
+            if let Err(e) = w.write_all(&rendered.hits) {
+                return Err(self.io(HITS, e));
             }
         }
         Ok(())
@@ -183,14 +207,20 @@ impl Reports {
             inert(skip.source.as_deref().unwrap_or("")),
             inert(&skip.reason),
         ];
+        let bytes = record_bytes(row);
         self.skipped
-            .write_record(&row)
-            .map_err(|e| self.err(SKIPPED, e))
+            .write_all(&bytes)
+            .map_err(|e| self.io(SKIPPED, e))
     }
 
     /// Write `sources.csv` and `manifest.json`, flush everything and rename each report into
     /// place; `manifest.json` goes last and says the set is complete.
-    pub fn finish(mut self, set: &LexiconSet, outlets: &Outlets, info: &RunInfo) -> Result<(), ReportError> {
+    pub fn finish(
+        mut self,
+        set: &LexiconSet,
+        outlets: &Outlets,
+        info: &RunInfo,
+    ) -> Result<(), ReportError> {
         let dir = self.dir.clone();
         let io = |path: &Path, source| ReportError::Io {
             path: path.to_path_buf(),
@@ -200,16 +230,11 @@ impl Reports {
         let tmp = dir.join(tmp_name(SOURCES));
         {
             let file = File::create(&tmp).map_err(|e| io(&tmp, e))?;
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(BufWriter::new(file));
-            let csv_err = |source| ReportError::Csv {
-                path: tmp.clone(),
-                source,
-            };
-            w.write_record(source_header(set)).map_err(csv_err)?;
+            let mut w = BufWriter::new(file);
+            w.write_all(&record_bytes(source_header(set)))
+                .map_err(|e| io(&tmp, e))?;
             for row in source_rows(set, outlets) {
-                w.write_record(&row).map_err(csv_err)?;
+                w.write_all(&record_bytes(row)).map_err(|e| io(&tmp, e))?;
             }
             w.flush().map_err(|e| io(&tmp, e))?;
         }
@@ -501,7 +526,15 @@ fn source_row(set: &LexiconSet, rank: usize, name: &str, acc: &OutletAcc) -> Vec
 
 /// The `framescope lexicons list` listing: an aligned table, or CSV.
 pub fn lexicon_listing(set: &LexiconSet, as_csv: bool) -> String {
-    let header = ["id", "side", "weight", "case", "entries", "exceptions", "origin"];
+    let header = [
+        "id",
+        "side",
+        "weight",
+        "case",
+        "entries",
+        "exceptions",
+        "origin",
+    ];
     let rows: Vec<[String; 7]> = set
         .lexicons
         .iter()
@@ -510,7 +543,12 @@ pub fn lexicon_listing(set: &LexiconSet, as_csv: bool) -> String {
                 l.id.clone(),
                 l.side.as_str().to_string(),
                 format!("{}", l.weight),
-                if l.case_sensitive { "sensitive" } else { "insensitive" }.to_string(),
+                if l.case_sensitive {
+                    "sensitive"
+                } else {
+                    "insensitive"
+                }
+                .to_string(),
                 l.entries.len().to_string(),
                 l.exceptions.len().to_string(),
                 l.origin.clone(),
