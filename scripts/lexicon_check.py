@@ -12,7 +12,7 @@ For every category and side it prints, over the article texts (titles left out):
   flags      tokens flagged (a token is flagged when a hit overlaps it)
   prec       token precision: flagged tokens inside an annotated lexical span / flagged tokens
   base       the same for a random baseline that flags as many random content words in each
-             article as the category flagged there (seed 7, mean of 20 repeats)
+             article as the category flagged there (seed "7:<group>", mean of 20 repeats)
   cover      share of author-voice lexical spans (in_quote false) with at least one flagged
              token, and its baseline
 Informational spans (content selection, which no lexicon can see) are reported apart.
@@ -88,7 +88,6 @@ def main(gold_path, hits_path, repeats=20, seed=7):
     n_tok = sum(len(v) for v in tok_cache.values())
     print(f"articles {len(articles)}  tokens {n_tok}  lexical-span tokens {n_lex_tok} "
           f"(base rate {n_lex_tok / n_tok:.4f})  author-voice lexical spans {n_auth}")
-    rng = random.Random(seed)
     content = {aid: [i for i, t in enumerate(toks) if t[2] not in STOP and not t[2].isdigit()]
                for aid, toks in tok_cache.items()}
 
@@ -103,6 +102,8 @@ def main(gold_path, hits_path, repeats=20, seed=7):
     for g in sorted(groups, key=lambda g: (not g.startswith("all"), not g.startswith("side:"), g)):
         flag_by_id = groups[g]
         flagged, inside, info, covered = score(flag_by_id)
+        # one generator per group, so a group's baseline does not move when another changes
+        rng = random.Random(f"{seed}:{g}")
         bp, bc = [], []
         for _ in range(repeats):
             rand = {}

@@ -98,8 +98,19 @@ fn help_texts_read_well() {
     assert!(top.stdout.contains("Exit codes"), "{}", top.stdout);
     let analyze = run(&["analyze", "--help"]);
     assert_eq!(analyze.code, 0);
-    for flag in ["--out", "--field", "--lexicons", "--no-hits", "--threads", "--format"] {
-        assert!(analyze.stdout.contains(flag), "{flag} missing from\n{}", analyze.stdout);
+    for flag in [
+        "--out",
+        "--field",
+        "--lexicons",
+        "--no-hits",
+        "--threads",
+        "--format",
+    ] {
+        assert!(
+            analyze.stdout.contains(flag),
+            "{flag} missing from\n{}",
+            analyze.stdout
+        );
     }
 }
 
@@ -108,7 +119,13 @@ fn help_texts_read_well() {
 fn sample_reports_are_reproduced_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("reports");
-    let r = analyze(&repo().join("examples/india-russia-2023"), &out, &[]);
+    // the README's run command, from the repository root (paths are recorded as given)
+    let r = run(&[
+        "analyze",
+        "examples/india-russia-2023",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for name in [
         "articles.csv",
@@ -140,7 +157,11 @@ fn every_count_is_backed_by_hit_rows() {
     let mut counted: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     for h in &hits {
         *counted
-            .entry((h["article_id"].clone(), h["lexicon"].clone(), h["part"].clone()))
+            .entry((
+                h["article_id"].clone(),
+                h["lexicon"].clone(),
+                h["part"].clone(),
+            ))
             .or_default() += 1;
     }
     let mut checked = 0;
@@ -155,14 +176,21 @@ fn every_count_is_backed_by_hit_rows() {
             };
             let n: u64 = value.parse().unwrap();
             let key = (a["id"].clone(), lex.to_string(), part.to_string());
-            assert_eq!(n, counted.get(&key).copied().unwrap_or(0), "{col} of {}", a["id"]);
+            assert_eq!(
+                n,
+                counted.get(&key).copied().unwrap_or(0),
+                "{col} of {}",
+                a["id"]
+            );
             checked += 1;
         }
         // side totals are sums of the category columns backed above
         let adv: u64 = a["advocacy_hits"].parse().unwrap();
         let adv_rows = hits
             .iter()
-            .filter(|h| h["article_id"] == a["id"] && h["side"] == "advocacy" && h["part"] == "body")
+            .filter(|h| {
+                h["article_id"] == a["id"] && h["side"] == "advocacy" && h["part"] == "body"
+            })
             .count() as u64;
         assert_eq!(adv, adv_rows);
     }
@@ -178,10 +206,17 @@ fn every_count_is_backed_by_hit_rows() {
             .find(|m| h["article_id"].starts_with(m["file"].trim_end_matches(".txt")))
             .map(|m| m["file"].clone())
             .unwrap();
-        let text = std::fs::read_to_string(repo().join("examples/india-russia-2023").join(file)).unwrap();
-        let (b0, b1): (usize, usize) = (h["byte_start"].parse().unwrap(), h["byte_end"].parse().unwrap());
+        let text =
+            std::fs::read_to_string(repo().join("examples/india-russia-2023").join(file)).unwrap();
+        let (b0, b1): (usize, usize) = (
+            h["byte_start"].parse().unwrap(),
+            h["byte_end"].parse().unwrap(),
+        );
         assert_eq!(&text[b0..b1], h["matched"]);
-        let (c0, c1): (usize, usize) = (h["char_start"].parse().unwrap(), h["char_end"].parse().unwrap());
+        let (c0, c1): (usize, usize) = (
+            h["char_start"].parse().unwrap(),
+            h["char_end"].parse().unwrap(),
+        );
         let by_chars: String = text.chars().skip(c0).take(c1 - c0).collect();
         assert_eq!(by_chars, h["matched"]);
     }
@@ -190,7 +225,11 @@ fn every_count_is_backed_by_hit_rows() {
 #[test]
 fn sources_have_one_row_per_outlet_sorted_by_advocacy() {
     let tmp = tempfile::tempdir().unwrap();
-    let r = analyze(&repo().join("examples/india-russia-2023"), tmp.path(), &["--no-hits"]);
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        tmp.path(),
+        &["--no-hits"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!tmp.path().join("hits.csv").exists());
     let sources = read_csv(&tmp.path().join("sources.csv"));
@@ -204,7 +243,11 @@ fn sources_have_one_row_per_outlet_sorted_by_advocacy() {
     assert_eq!(ranks, ["1", "2", "3", "4", "5"]);
     // one article each: no spread, so sd and CI are empty rather than invented
     assert!(sources.iter().all(|s| s["advocacy_index_sd"].is_empty()));
-    assert!(sources.iter().all(|s| s["advocacy_index_ci_low"].is_empty()));
+    assert!(
+        sources
+            .iter()
+            .all(|s| s["advocacy_index_ci_low"].is_empty())
+    );
 }
 
 /// A JSONL corpus with several articles per outlet: statistics are filled, and the reports are
@@ -243,7 +286,13 @@ fn same_bytes_whatever_the_thread_count() {
         let r = analyze(&input, &out, &["--threads", threads]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut files = Vec::new();
-        for name in ["articles.csv", "sources.csv", "hits.csv", "skipped.csv", "manifest.json"] {
+        for name in [
+            "articles.csv",
+            "sources.csv",
+            "hits.csv",
+            "skipped.csv",
+            "manifest.json",
+        ] {
             files.push(std::fs::read(out.join(name)).unwrap());
         }
         outputs.push(files);
@@ -271,7 +320,11 @@ fn every_input_is_scored_or_skipped_with_a_reason() {
     write(&c, "A/good.txt", b"The minister said the talks went well.");
     write(&c, "A/empty.txt", b"");
     write(&c, "A/binary.txt", b"\x00\x01\x02\x03binary\x00");
-    write(&c, "B/latin1.txt", b"The caf\xe9 owner said the regime was shocking.");
+    write(
+        &c,
+        "B/latin1.txt",
+        b"The caf\xe9 owner said the regime was shocking.",
+    );
     let mut utf16 = vec![0xFF, 0xFE];
     for u in "Officials said the so-called deal failed.".encode_utf16() {
         utf16.extend_from_slice(&u.to_le_bytes());
@@ -285,13 +338,20 @@ fn every_input_is_scored_or_skipped_with_a_reason() {
     assert_eq!(r.code, 1, "some inputs skipped -> exit 1; {}", r.stderr);
     let articles = read_csv(&out.join("articles.csv"));
     let skipped = read_csv(&out.join("skipped.csv"));
-    assert_eq!(articles.len() + skipped.len(), 8, "{articles:?}\n{skipped:?}");
+    assert_eq!(
+        articles.len() + skipped.len(),
+        8,
+        "{articles:?}\n{skipped:?}"
+    );
     let enc: BTreeMap<_, _> = articles
         .iter()
         .map(|a| (a["id"].clone(), a["encoding"].clone()))
         .collect();
     assert_eq!(enc.get("A/good").map(String::as_str), Some("utf-8"));
-    assert_eq!(enc.get("B/latin1").map(String::as_str), Some("windows-1252"));
+    assert_eq!(
+        enc.get("B/latin1").map(String::as_str),
+        Some("windows-1252")
+    );
     assert_eq!(enc.get("B/utf16").map(String::as_str), Some("utf-16le"));
     let reason = |needle: &str| {
         skipped
@@ -307,7 +367,10 @@ fn every_input_is_scored_or_skipped_with_a_reason() {
     assert!(reason("notes.pdf").contains(".pdf"));
     // the UTF-16 article was decoded, not garbled: its hits are real words
     let hits = read_csv(&out.join("hits.csv"));
-    assert!(hits.iter().any(|h| h["article_id"] == "B/utf16" && h["matched"] == "so-called"));
+    assert!(
+        hits.iter()
+            .any(|h| h["article_id"] == "B/utf16" && h["matched"] == "so-called")
+    );
 }
 
 #[test]
@@ -322,12 +385,22 @@ fn jsonl_line_that_is_not_json_is_reported_and_the_rest_scored() {
     let r = analyze(&input, &out, &["--field", "text=body"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let articles = read_csv(&out.join("articles.csv"));
-    assert_eq!(articles.iter().map(|a| a["id"].as_str()).collect::<Vec<_>>(), ["1", "3"]);
+    assert_eq!(
+        articles
+            .iter()
+            .map(|a| a["id"].as_str())
+            .collect::<Vec<_>>(),
+        ["1", "3"]
+    );
     let skipped = read_csv(&out.join("skipped.csv"));
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0]["line"], "2");
     assert!(skipped[0]["input"].ends_with("c.jsonl"));
-    assert!(skipped[0]["reason"].contains("{not json at all"), "{:?}", skipped[0]);
+    assert!(
+        skipped[0]["reason"].contains("{not json at all"),
+        "{:?}",
+        skipped[0]
+    );
 }
 
 #[test]
@@ -361,10 +434,11 @@ fn csv_input_with_extra_columns() {
     assert_eq!(articles[1]["meta.section"], "opinion");
     // a text cell that would run as a formula is written inert
     let hits = read_csv(&out.join("hits.csv"));
-    assert!(hits
-        .iter()
-        .filter(|h| h["article_id"] == "2")
-        .all(|h| h["sentence"].starts_with('\'') || !h["sentence"].starts_with('=')));
+    assert!(
+        hits.iter()
+            .filter(|h| h["article_id"] == "2")
+            .all(|h| h["sentence"].starts_with('\'') || !h["sentence"].starts_with('='))
+    );
 }
 
 #[test]
@@ -375,7 +449,11 @@ fn csv_without_text_column_is_fatal_and_says_so() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("c.csv"), "{}", r.stderr);
     assert!(r.stderr.contains("text"), "{}", r.stderr);
-    assert!(r.stderr.contains("body"), "names the columns found: {}", r.stderr);
+    assert!(
+        r.stderr.contains("body"),
+        "names the columns found: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -386,12 +464,24 @@ fn broken_lexicon_line_is_fatal_with_path_and_line() {
         "mine/loaded.txt",
         b"#! side: advocacy\n#! description: test\nfine\nbad*entry\n",
     );
-    let corpus = write(tmp.path(), "c.jsonl", b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"fine words\"}\n");
-    let r = analyze(&corpus, &tmp.path().join("out"), &["--lexicons", lex.to_str().unwrap()]);
+    let corpus = write(
+        tmp.path(),
+        "c.jsonl",
+        b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"fine words\"}\n",
+    );
+    let r = analyze(
+        &corpus,
+        &tmp.path().join("out"),
+        &["--lexicons", lex.to_str().unwrap()],
+    );
     assert_eq!(r.code, 2);
     let expected = format!("{}:4: error:", lex.display());
     assert!(r.stderr.contains(&expected), "{}", r.stderr);
-    assert!(r.stderr.contains("bad*entry"), "repeats the bad line: {}", r.stderr);
+    assert!(
+        r.stderr.contains("bad*entry"),
+        "repeats the bad line: {}",
+        r.stderr
+    );
     assert!(!tmp.path().join("out/articles.csv").exists());
 }
 
@@ -445,12 +535,24 @@ fn missing_input_is_fatal() {
 fn lexicons_list_shows_the_shipped_set() {
     let r = run(&["lexicons", "list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for id in ["neutral.reporting_verbs", "neutral.sourcing", "advocacy.loaded_labels", "advocacy.boosters"] {
+    for id in [
+        "neutral.reporting_verbs",
+        "neutral.sourcing",
+        "advocacy.loaded_labels",
+        "advocacy.boosters",
+    ] {
         assert!(r.stdout.contains(id), "{id} missing:\n{}", r.stdout);
     }
-    assert!(r.stderr.is_empty(), "the shipped set has no warnings: {}", r.stderr);
+    assert!(
+        r.stderr.is_empty(),
+        "the shipped set has no warnings: {}",
+        r.stderr
+    );
     let csv = run(&["lexicons", "list", "--csv"]);
-    assert!(csv.stdout.starts_with("id,side,weight,case,entries,exceptions,origin"));
+    assert!(
+        csv.stdout
+            .starts_with("id,side,weight,case,entries,exceptions,origin")
+    );
 }
 
 /// The shipped lexicons: every file parses without warnings, its id is `family.stem`, every
@@ -466,7 +568,10 @@ fn shipped_lexicons_are_well_formed() {
         }
         families += 1;
         let fam = family.file_name().to_string_lossy().into_owned();
-        assert!(family.path().join("README.md").exists(), "lexicons/{fam}/README.md missing");
+        assert!(
+            family.path().join("README.md").exists(),
+            "lexicons/{fam}/README.md missing"
+        );
         for f in std::fs::read_dir(family.path()).unwrap().flatten() {
             let p = f.path();
             if p.extension().is_none_or(|e| e != "txt") {
@@ -474,11 +579,31 @@ fn shipped_lexicons_are_well_formed() {
             }
             let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&p).unwrap();
-            let (lex, problems) =
-                framescope::lexicon::parse(&p.display().to_string(), Some(&format!("{fam}.{stem}")), &text);
+            let (lex, problems) = framescope::lexicon::parse(
+                &p.display().to_string(),
+                Some(&format!("{fam}.{stem}")),
+                &text,
+            );
             assert!(problems.is_empty(), "{problems:#?}");
             let lex = lex.unwrap();
             assert_eq!(lex.id, format!("{fam}.{stem}"));
+            // the family README's table states this file's counts; keep it true
+            let readme = std::fs::read_to_string(family.path().join("README.md")).unwrap();
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{stem}.txt` |")))
+                .unwrap_or_else(|| {
+                    panic!("lexicons/{fam}/README.md has no table row for {stem}.txt")
+                });
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            assert_eq!(
+                (cells[5], cells[6]),
+                (
+                    lex.entries.len().to_string().as_str(),
+                    lex.exceptions.len().to_string().as_str()
+                ),
+                "entries / exceptions of {stem}.txt in lexicons/{fam}/README.md"
+            );
             assert!(!lex.description.is_empty());
             total += lex.entries.len();
         }

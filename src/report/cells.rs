@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 /// Decimal places of every non-integer number in the reports.
 pub const DECIMALS: usize = 4;
 
-/// A number with [`DECIMALS`] places and `.` decimals; empty for `None` or a non-finite value;
+/// A number with `DECIMALS` (4) places and `.` decimals; empty for `None` or a non-finite value;
 /// never `-0.0000`.
 pub fn fixed(x: Option<f64>) -> String {
     match x {
