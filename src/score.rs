@@ -204,7 +204,7 @@ impl Analyzer {
         let total_words = count_words(&doc.text) as u64;
         let headline_words_in_text =
             headline_span.map_or(0, |s| count_words(s.of(&doc.text)) as u64);
-        let words = total_words - headline_words_in_text;
+        let words = total_words.saturating_sub(headline_words_in_text);
         if words == 0 {
             return Err(ScoreError::NoWords);
         }
@@ -212,7 +212,7 @@ impl Analyzer {
 
         let mut score = ArticleScore {
             words,
-            sentences: (doc.sentences.len() - headline_sentences) as u64,
+            sentences: doc.sentences.len().saturating_sub(headline_sentences) as u64,
             headline_words: headline_words_in_text,
             headline_in_text: headline_par.is_some(),
             body: vec![0; n],
@@ -336,6 +336,7 @@ mod tests {
     use super::*;
     use crate::corpus::{Encoding, Origin};
     use crate::lexicon::SourceFile;
+    use proptest::prelude::*;
 
     fn analyzer() -> Analyzer {
         let set = LexiconSet::from_sources(vec![
@@ -438,6 +439,32 @@ mod tests {
             a.analyze(&article("", "  ... !"), false).unwrap_err(),
             ScoreError::NoWords
         );
+    }
+
+    proptest! {
+        /// Whatever the text, scoring does not panic, every hit's offsets lie on character
+        /// boundaries of the field as read and slice out exactly the matched text, and the
+        /// counts equal the hits.
+        #[test]
+        fn hits_always_point_at_their_text(
+            title in "(?s)[ -~\u{a0}\u{ad}\u{2019}\u{201c}\u{2014}\n\r\t]{0,40}|(.{0,40})",
+            text in "(?s)((regime|so-called|said|Said|SO-CALLED|\u{2019}|\u{201c}|\u{2014}|\u{ad}|\u{200b}|\r\n|\n\n|\n| |[.]|[a-zé]{1,6})){0,80}|(.{0,200})",
+        ) {
+            let a = analyzer();
+            let art = article(&title, &text);
+            if let Ok(r) = a.analyze(&art, true) {
+                let total: u64 = r.score.body.iter().chain(&r.score.headline).sum();
+                prop_assert_eq!(total as usize, r.hits.len());
+                for h in &r.hits {
+                    let field = if h.field == Field::Title { &art.title } else { &art.text };
+                    prop_assert!(field.is_char_boundary(h.bytes.start));
+                    prop_assert!(field.is_char_boundary(h.bytes.end));
+                    prop_assert_eq!(&field[h.bytes.clone()], h.matched.as_str());
+                    let by_chars: String = field.chars().skip(h.chars.start).take(h.chars.len()).collect();
+                    prop_assert_eq!(by_chars, h.matched.clone());
+                }
+            }
+        }
     }
 
     #[test]

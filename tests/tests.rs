@@ -508,6 +508,35 @@ fn user_lexicons_add_and_override_categories() {
     assert_eq!(list.code, 0);
     assert!(list.stdout.contains("custom.hedgehogs"));
     assert!(list.stdout.contains("advocacy.loaded_labels"));
+
+    // a user file with a shipped id replaces the shipped category
+    let over = tmp.path().join("override");
+    write(
+        &over,
+        "advocacy/loaded_labels.txt",
+        b"#! side: advocacy\n#! description: only one label\nhedgehog\n",
+    );
+    let out2 = tmp.path().join("out2");
+    let r = analyze(&corpus, &out2, &["--lexicons", over.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a = &read_csv(&out2.join("articles.csv"))[0];
+    assert_eq!(a["advocacy.loaded_labels.n"], "1");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out2.join("manifest.json")).unwrap()).unwrap();
+    let labels = manifest["lexicons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "advocacy.loaded_labels")
+        .unwrap();
+    assert_eq!(labels["entries"], 1);
+    assert!(
+        labels["origin"]
+            .as_str()
+            .unwrap()
+            .ends_with("loaded_labels.txt")
+    );
+    assert!(!labels["origin"].as_str().unwrap().starts_with("builtin:"));
 }
 
 #[test]
