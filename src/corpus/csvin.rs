@@ -445,28 +445,7 @@ impl Iterator for CsvReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Skip;
-    use std::fs;
-
-    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = dir.path().join(name);
-        fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn article(item: &Item) -> &Article {
-        match item {
-            Item::Article(a) => a,
-            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
-        }
-    }
-
-    fn skipped(item: &Item) -> &Skip {
-        match item {
-            Item::Skip(s) => s,
-            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
-        }
-    }
+    use crate::corpus::testutil::*;
 
     #[test]
     fn missing_text_column_is_fatal_and_names_columns() {

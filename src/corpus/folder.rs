@@ -356,29 +356,8 @@ impl Iterator for SingleReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{Encoding, Skip};
-
-    fn put(root: &Path, rel: &str, bytes: &[u8]) {
-        let p = root.join(rel);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).unwrap();
-        }
-        fs::write(p, bytes).unwrap();
-    }
-
-    fn article(item: &Item) -> &Article {
-        match item {
-            Item::Article(a) => a,
-            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
-        }
-    }
-
-    fn skipped(item: &Item) -> &Skip {
-        match item {
-            Item::Skip(s) => s,
-            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
-        }
-    }
+    use crate::corpus::Encoding;
+    use crate::corpus::testutil::*;
 
     fn utf16le(s: &str) -> Vec<u8> {
         let mut v = vec![0xFF, 0xFE];

@@ -284,30 +284,10 @@ fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
-
-    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = dir.path().join(name);
-        fs::write(&p, bytes).unwrap();
-        p
-    }
+    use crate::corpus::testutil::*;
 
     fn items(path: &Path, fields: &FieldMap) -> Vec<Item> {
         open_file(path, fields).unwrap().collect()
-    }
-
-    fn article(item: &Item) -> &Article {
-        match item {
-            Item::Article(a) => a,
-            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
-        }
-    }
-
-    fn skipped(item: &Item) -> &super::super::Skip {
-        match item {
-            Item::Skip(s) => s,
-            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
-        }
     }
 
     #[test]

@@ -346,30 +346,7 @@ fn relative_path(value: &str) -> Result<PathBuf, RelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{Article, Skip};
-    use std::fs;
-
-    fn put(root: &Path, rel: &str, bytes: &[u8]) {
-        let p = root.join(rel);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).unwrap();
-        }
-        fs::write(p, bytes).unwrap();
-    }
-
-    fn article(item: &Item) -> &Article {
-        match item {
-            Item::Article(a) => a,
-            Item::Skip(s) => panic!("expected an article, got skip: {s:?}"),
-        }
-    }
-
-    fn skipped(item: &Item) -> &Skip {
-        match item {
-            Item::Skip(s) => s,
-            Item::Article(a) => panic!("expected a skip, got article {a:?}"),
-        }
-    }
+    use crate::corpus::testutil::*;
 
     #[test]
     fn relative_paths() {

@@ -22,6 +22,8 @@ mod jsonl;
 mod manifest;
 mod reasons;
 mod stream;
+#[cfg(test)]
+mod testutil;
 mod types;
 
 use std::fmt;
