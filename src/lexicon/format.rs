@@ -6,6 +6,7 @@
 //! #! side: advocacy                  advocacy | neutral | none (required)
 //! #! weight: 1.0                     finite, >= 0 (default 1)
 //! #! case: insensitive               insensitive (default) | sensitive
+//! #! role: score                     score (default) | cue | speaker
 //! #! description: one-sided labels   required
 //! # a comment
 //! regime                             one entry a line
@@ -46,6 +47,41 @@ impl Side {
     }
 }
 
+/// What a category is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Its hits are counted and scored (the default).
+    Score,
+    /// Scored like `Score`, and also used as speech cues by attribution (side neutral = a
+    /// neutral cue, side advocacy = a loaded cue).
+    Cue,
+    /// Not scored: its entries classify speakers (anonymous sources). Side must be `none`.
+    Speaker,
+    /// Not from a file: a category whose hits come from a detector in code (scare quotes).
+    Detector,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Score => "score",
+            Role::Cue => "cue",
+            Role::Speaker => "speaker",
+            Role::Detector => "detector",
+        }
+    }
+
+    /// Are this category's matches counted in the scores?
+    pub fn is_scored(self) -> bool {
+        !matches!(self, Role::Speaker)
+    }
+
+    /// Does the text matcher look for this category's entries?
+    pub fn is_matched(self) -> bool {
+        matches!(self, Role::Score | Role::Cue)
+    }
+}
+
 /// One entry line of a lexicon.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -68,6 +104,7 @@ pub struct Lexicon {
     pub side: Side,
     pub weight: f64,
     pub case_sensitive: bool,
+    pub role: Role,
     pub description: String,
     pub entries: Vec<Entry>,
     pub exceptions: Vec<Entry>,
@@ -127,7 +164,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const KNOWN_KEYS: &str = "id, side, weight, case, description, source";
+const KNOWN_KEYS: &str = "id, side, weight, case, role, description, source";
 
 /// True for characters that continue a word for matching purposes.
 pub fn is_word_char(c: char) -> bool {
@@ -171,6 +208,7 @@ pub fn parse(
     let mut side: Option<Side> = None;
     let mut weight = 1.0;
     let mut case_sensitive = false;
+    let mut role = Role::Score;
     let mut description: Option<String> = None;
     let mut raw_entries: Vec<(String, usize, bool)> = Vec::new(); // (written, line, exception)
     let mut seen_entry = false;
@@ -252,6 +290,18 @@ pub fn parse(
                         raw,
                     ),
                 },
+                "role" => match value {
+                    "score" => role = Role::Score,
+                    "cue" => role = Role::Cue,
+                    "speaker" => role = Role::Speaker,
+                    _ => p(
+                        &mut problems,
+                        line_no,
+                        Severity::Error,
+                        format!("role `{value}` is not one of score, cue, speaker"),
+                        raw,
+                    ),
+                },
                 "description" => description = Some(value.to_string()),
                 "source" => {}
                 _ => p(
@@ -312,6 +362,25 @@ pub fn parse(
             0,
             Severity::Error,
             "no `#! side:` header; add `#! side: advocacy`, `neutral` or `none`".into(),
+            "",
+        );
+    }
+    if role == Role::Speaker && side.is_some_and(|s| s != Side::None) {
+        p(
+            &mut problems,
+            0,
+            Severity::Error,
+            "a `role: speaker` list is not scored; write `#! side: none`".into(),
+            "",
+        );
+    }
+    if role == Role::Cue && side == Some(Side::None) {
+        p(
+            &mut problems,
+            0,
+            Severity::Error,
+            "a `role: cue` list needs `side: neutral` (neutral cues) or `side: advocacy` (loaded cues)"
+                .into(),
             "",
         );
     }
@@ -389,6 +458,7 @@ pub fn parse(
             side,
             weight,
             case_sensitive,
+            role,
             description,
             entries,
             exceptions,
@@ -499,6 +569,23 @@ mod tests {
         assert_eq!(lex.exceptions[0].pattern, "regime change");
         assert_eq!(lex.entries[1].line, 6);
         assert_eq!(lex.entries[1].written, "so‑called");
+    }
+
+    #[test]
+    fn roles_parse_and_are_checked_against_side() {
+        let lex = ok("#! side: neutral\n#! role: cue\n#! description: d\nsaid\n");
+        assert_eq!(lex.role, Role::Cue);
+        let lex = ok("#! side: none\n#! role: speaker\n#! description: d\nofficials\n");
+        assert_eq!(lex.role, Role::Speaker);
+        for bad in [
+            "#! side: advocacy\n#! role: speaker\n#! description: d\nx\n",
+            "#! side: none\n#! role: cue\n#! description: d\nx\n",
+            "#! side: none\n#! role: detector\n#! description: d\nx\n",
+        ] {
+            let (lex, problems) = parse("r.txt", Some("f.c"), bad);
+            assert!(lex.is_none(), "{bad}");
+            assert!(problems.iter().any(|p| p.severity == Severity::Error));
+        }
     }
 
     #[test]

@@ -55,11 +55,24 @@ struct Candidate {
 }
 
 impl Matcher {
-    /// Compile every entry and exception of `set`.
+    /// Compile every entry and exception of the categories the text matcher looks for
+    /// (roles `score` and `cue`).
     pub fn new(set: &LexiconSet) -> Result<Matcher, aho_corasick::BuildError> {
+        Matcher::with_filter(set, |l| l.role.is_matched())
+    }
+
+    /// Compile the categories for which `keep` is true; match indices still refer to
+    /// `set.lexicons`.
+    pub fn with_filter(
+        set: &LexiconSet,
+        keep: impl Fn(&crate::lexicon::Lexicon) -> bool,
+    ) -> Result<Matcher, aho_corasick::BuildError> {
         let mut folded = (Vec::new(), Vec::new());
         let mut exact = (Vec::new(), Vec::new());
         for (li, lex) in set.lexicons.iter().enumerate() {
+            if !keep(lex) {
+                continue;
+            }
             let target = if lex.case_sensitive {
                 &mut exact
             } else {

@@ -6,7 +6,7 @@ mod format;
 mod matcher;
 
 pub use format::{
-    Entry, Lexicon, Problem, Severity, Side, is_word_char, parse, sha256_hex, valid_id,
+    Entry, Lexicon, Problem, Role, Severity, Side, is_word_char, parse, sha256_hex, valid_id,
 };
 pub use matcher::{Match, Matcher};
 
@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_lexicons.rs"));
 }
+
+/// Id of the category whose hits come from the quotation detector (scare quotes).
+pub const SCARE_QUOTES: &str = "advocacy.scare_quotes";
 
 /// The shipped lexicon files: (path relative to `lexicons/`, content), sorted by path.
 pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
@@ -75,7 +78,51 @@ impl LexiconSet {
         if !problems.is_empty() {
             return Err(LoadError(problems));
         }
-        LexiconSet::from_sources(sources)
+        let mut set = LexiconSet::from_sources(sources)?;
+        if builtin {
+            set.add_detectors()?;
+        }
+        Ok(set)
+    }
+
+    /// Add the categories whose hits come from detectors in code rather than word lists
+    /// (scare quotes), in id order. Their ids are reserved.
+    pub fn add_detectors(&mut self) -> Result<(), LoadError> {
+        if let Some(l) = self.lexicons.iter().find(|l| l.id == SCARE_QUOTES) {
+            return Err(LoadError(vec![Problem {
+                origin: l.origin.clone(),
+                line: 0,
+                severity: Severity::Error,
+                message: format!(
+                    "the id `{SCARE_QUOTES}` is reserved for the scare-quote detector; rename the file"
+                ),
+                text: String::new(),
+            }]));
+        }
+        let description = "scare quotes: one to three quoted words with no speaker or speech cue, \
+            set in the outlet's own sentence (found by the quotation detector, not a word list)";
+        let lex = Lexicon {
+            id: SCARE_QUOTES.to_string(),
+            side: Side::Advocacy,
+            weight: 1.0,
+            case_sensitive: false,
+            role: Role::Detector,
+            description: description.to_string(),
+            entries: vec![Entry {
+                written: "(scare quote)".to_string(),
+                pattern: String::new(),
+                wildcard: false,
+                line: 0,
+            }],
+            exceptions: Vec::new(),
+            origin: "builtin:detector:quotes".to_string(),
+            sha256: sha256_hex(description.as_bytes()),
+        };
+        let at = self
+            .lexicons
+            .partition_point(|l| l.id.as_str() < SCARE_QUOTES);
+        self.lexicons.insert(at, lex);
+        Ok(())
     }
 
     /// Pure twin of [`LexiconSet::load`]: parse these files, later ids replacing earlier ones.
@@ -220,14 +267,20 @@ fn read_file(path: &Path, sources: &mut Vec<SourceFile>, problems: &mut Vec<Prob
     }
 }
 
-/// The same pattern in two categories: reported as a warning with both places. At run time
-/// the category whose id sorts first takes the hit.
+/// The same pattern in two categories matched by the same matcher (scored ones, or speaker
+/// lists): reported as a warning with both places. At run time the category whose id sorts
+/// first takes the hit.
 fn conflicts(lexicons: &[Lexicon]) -> Vec<Problem> {
-    let mut first: BTreeMap<(bool, &str, bool), (&Lexicon, &Entry)> = BTreeMap::new();
+    let mut first: BTreeMap<(bool, bool, &str, bool), (&Lexicon, &Entry)> = BTreeMap::new();
     let mut out = Vec::new();
     for lex in lexicons {
         for e in &lex.entries {
-            let key = (lex.case_sensitive, e.pattern.as_str(), e.wildcard);
+            let key = (
+                lex.role == Role::Speaker,
+                lex.case_sensitive,
+                e.pattern.as_str(),
+                e.wildcard,
+            );
             match first.get(&key) {
                 Some((other, oe)) => out.push(Problem {
                     origin: lex.origin.clone(),
@@ -264,8 +317,27 @@ mod tests {
     fn shipped_set_loads_without_errors() {
         let set = LexiconSet::load(true, &[]).expect("shipped lexicons parse");
         for lex in &set.lexicons {
-            assert!(lex.origin.starts_with("builtin:lexicons/"));
+            if lex.role == Role::Detector {
+                assert_eq!(lex.id, SCARE_QUOTES);
+                assert_eq!(lex.origin, "builtin:detector:quotes");
+            } else {
+                assert!(
+                    lex.origin.starts_with("builtin:lexicons/"),
+                    "{}",
+                    lex.origin
+                );
+            }
         }
+        assert!(set.index_of(SCARE_QUOTES).is_some());
+        // the detector's id is reserved
+        let mut clash = LexiconSet::from_sources(vec![SourceFile {
+            origin: "mine.txt".into(),
+            default_id: Some(SCARE_QUOTES.into()),
+            text: "#! side: advocacy\n#! description: d\nx\n".into(),
+        }])
+        .unwrap();
+        let err = clash.add_detectors().unwrap_err().to_string();
+        assert!(err.contains("reserved"), "{err}");
     }
 
     #[test]
