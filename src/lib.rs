@@ -36,11 +36,13 @@
 //! ```
 
 pub mod aggregate;
+pub mod attribution;
 pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod lexicon;
 pub mod pipeline;
+pub mod quotes;
 pub mod report;
 pub mod score;
 pub mod span;

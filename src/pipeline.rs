@@ -169,7 +169,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 enum Scored {
     Article {
         source: String,
-        acc: OutletAcc,
+        acc: Box<OutletAcc>,
         rows: Rendered,
     },
     Skip(Skip),
@@ -185,7 +185,7 @@ fn score_item(analyzer: &Analyzer, item: Item, with_hits: bool) -> Scored {
             let measures = analysis.score.measures(&analyzer.set);
             let rows = render(&analyzer.set, &article, &analysis, &measures, with_hits);
             Scored::Article {
-                acc: OutletAcc::from_article(&analysis.score, &measures),
+                acc: Box::new(OutletAcc::from_article(&analysis.score, &measures)),
                 source: article.source,
                 rows,
             }

@@ -1,37 +1,49 @@
-//! Scoring one article: find the hits in its headline and body, count them per category, and
-//! derive the per-article measures (rates per 1,000 words, the advocacy and neutral indices,
-//! the balance). Pure: an [`Article`] and an [`Analyzer`] in, an [`Analysis`] out.
+//! Scoring one article: find the hits in its headline and body, give each a voice (the
+//! outlet's own words, a quotation, or the headline), find quotations and who they are
+//! attributed to, and derive the per-article measures. Pure: an [`Article`] and an
+//! [`Analyzer`] in, an [`Analysis`] out.
 //!
 //! Formulas (also in `reports/README.md`):
-//! - `rate(c) = 1000 * n(c) / words` for body hits of category `c`;
-//! - `advocacy_index = 1000 * sum(weight(c) * n(c) for advocacy c) / words`, likewise
-//!   `neutral_index` for neutral categories;
-//! - `balance = (A - N) / (A + N)` with `A`, `N` the weighted hit sums: -1 only neutral hits,
-//!   +1 only advocacy hits, empty when the article has neither.
+//! - `rate(c) = 1000 * n_author(c) / author_words`: author-voice hits per 1,000 of the
+//!   outlet's own words (body words outside quotations);
+//! - `advocacy_index = 1000 * sum(weight(c) * n_author(c) for advocacy c) / author_words`,
+//!   likewise `neutral_index`;
+//! - `balance = (A - N) / (A + N)` with `A`, `N` the weighted author-voice hit sums: -1 only
+//!   neutral hits, +1 only advocacy hits, empty when the article has neither.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::attribution::{self, Attribution, Cue, CueClass, QuoteKind, SpeakerKind};
 use crate::corpus::Article;
-use crate::lexicon::{LexiconSet, Match, Matcher, Side};
+use crate::lexicon::{LexiconSet, Match, Matcher, Role, SCARE_QUOTES, Side};
+use crate::quotes::{self, Quote};
+use crate::span::Span;
 use crate::text::{Document, char_offsets, count_words, fold_case, normalize_fragment};
 
 /// How many leading paragraphs of the text are searched for the headline.
 const HEADLINE_SEARCH_PARAGRAPHS: usize = 5;
 
-/// Where in the article a hit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Part {
+/// Whose words a hit stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Voice {
+    /// The headline (scored apart).
     Headline,
-    Body,
+    /// The outlet's own words: the body outside quotations (scare quotes included: they are
+    /// the outlet's device).
+    Author,
+    /// Inside a quotation: a source's words.
+    Quoted,
 }
 
-impl Part {
+impl Voice {
     pub fn as_str(self) -> &'static str {
         match self {
-            Part::Headline => "headline",
-            Part::Body => "body",
+            Voice::Headline => "headline",
+            Voice::Author => "author",
+            Voice::Quoted => "quoted",
         }
     }
 }
@@ -59,7 +71,7 @@ pub struct Hit {
     pub lexicon: usize,
     /// Index into that lexicon's entries.
     pub entry: usize,
-    pub part: Part,
+    pub voice: Voice,
     pub field: Field,
     /// Byte range into the field as read (`Article::text` or `Article::title`).
     pub bytes: Range<usize>,
@@ -72,6 +84,40 @@ pub struct Hit {
     pub sentence_index: Option<usize>,
     /// The sentence, normalised (hard line breaks joined, spacing collapsed).
     pub sentence: String,
+    /// For quoted hits, who the quotation is attributed to ("" if no one).
+    pub speaker: String,
+}
+
+/// One row of `quotes.csv`: a quotation or a paraphrase, located in the text as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteRow {
+    /// `direct`, `partial`, `scare` or `paraphrase`.
+    pub kind: &'static str,
+    /// The quoted words (normalised), or the reported content of a paraphrase.
+    pub text: String,
+    pub words: u64,
+    pub bytes: Range<usize>,
+    pub chars: Range<usize>,
+    pub closed: bool,
+    pub depth: u8,
+    pub paragraphs: u32,
+    pub in_headline: bool,
+    /// The speaker as written ("" if none), its kind, and a pronoun's resolution.
+    pub speaker: String,
+    pub speaker_kind: SpeakerKind,
+    pub speaker_resolved: String,
+    /// The cue as written, and its class ("" when there is no cue).
+    pub cue: String,
+    pub cue_class: &'static str,
+    pub sentence_index: Option<usize>,
+}
+
+/// Quotations and paraphrases of one speaker in one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SpeakerCount {
+    pub quotes: u64,
+    pub quoted_words: u64,
+    pub paraphrases: u64,
 }
 
 /// Per-article counts: everything the reports and aggregates need, nothing per hit.
@@ -79,56 +125,115 @@ pub struct Hit {
 pub struct ArticleScore {
     /// Body words (UAX #29), headline excluded.
     pub words: u64,
+    /// Body words inside quotations (top level; scare quotes excluded).
+    pub quoted_words: u64,
     /// Body sentences, headline excluded.
     pub sentences: u64,
     pub headline_words: u64,
     /// The headline was found as a paragraph of the text (else the title field was scored).
     pub headline_in_text: bool,
-    /// Body hits per category, indexed like `LexiconSet::lexicons`.
-    pub body: Vec<u64>,
-    /// Headline hits per category.
+    /// Hits per category and voice, indexed like `LexiconSet::lexicons`.
+    pub author: Vec<u64>,
+    pub quoted: Vec<u64>,
     pub headline: Vec<u64>,
+    /// Body quotations by kind (top level), and paraphrases (indirect speech, `according to`).
+    pub direct: u64,
+    pub partial: u64,
+    pub scare: u64,
+    pub paraphrases: u64,
+    /// Attributions (body quotations other than scare quotes, and paraphrases) by speaker:
+    /// named (a person or organisation, or a pronoun resolved to one), an unresolved pronoun,
+    /// anonymous, or none.
+    pub named: u64,
+    pub pronoun: u64,
+    pub anonymous: u64,
+    pub unattributed: u64,
+    pub distinct_speakers: u64,
+    /// Cues of those attributions, by class.
+    pub neutral_cues: u64,
+    pub loaded_cues: u64,
+    /// Body sentences carrying an attribution.
+    pub attributed_sentences: u64,
+    /// Body sentences with an author-voice advocacy hit and no attribution.
+    pub unattributed_advocacy_sentences: u64,
+    /// Per speaker (display name, kind).
+    pub speakers: BTreeMap<(String, SpeakerKind), SpeakerCount>,
 }
 
+/// Names of the scalar article measures, before the per-category rates.
+pub const MEASURES: [&str; 10] = [
+    "words",
+    "sentences",
+    "advocacy_index",
+    "neutral_index",
+    "balance",
+    "quoted_word_share",
+    "attribution_rate",
+    "quotes_per_1k",
+    "loaded_cue_share",
+    "unattributed_advocacy_share",
+];
+
 impl ArticleScore {
-    /// Weighted body hits of one side.
-    pub fn weighted(&self, set: &LexiconSet, side: Side) -> f64 {
-        weighted(&self.body, set, side)
+    /// Words in the outlet's own voice: body words outside quotations.
+    pub fn author_words(&self) -> u64 {
+        self.words.saturating_sub(self.quoted_words)
     }
 
-    /// Body hits of one side, unweighted.
-    pub fn side_hits(&self, set: &LexiconSet, side: Side, headline: bool) -> u64 {
-        let counts = if headline { &self.headline } else { &self.body };
-        set.lexicons
-            .iter()
-            .zip(counts)
-            .filter(|(l, _)| l.side == side)
-            .map(|(_, &n)| n)
-            .sum()
+    /// Weighted author-voice hits of one side.
+    pub fn weighted(&self, set: &LexiconSet, side: Side) -> f64 {
+        weighted(&self.author, set, side)
+    }
+
+    /// Hits of one side in one voice, unweighted.
+    pub fn side_hits(&self, set: &LexiconSet, side: Side, voice: Voice) -> u64 {
+        let counts = match voice {
+            Voice::Author => &self.author,
+            Voice::Quoted => &self.quoted,
+            Voice::Headline => &self.headline,
+        };
+        side_sum(counts, set, side)
     }
 
     /// The article measures, in the order of [`measure_names`].
     pub fn measures(&self, set: &LexiconSet) -> Vec<Option<f64>> {
-        let words = self.words as f64;
-        let per_1k = |x: f64| {
-            if words > 0.0 {
-                Some(1000.0 * x / words)
-            } else {
-                None
-            }
-        };
+        let author_words = self.author_words() as f64;
+        let per_1k = |x: f64| (author_words > 0.0).then(|| 1000.0 * x / author_words);
+        let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
         let a = self.weighted(set, Side::Advocacy);
         let n = self.weighted(set, Side::Neutral);
         let mut out = vec![
-            Some(words),
+            Some(self.words as f64),
             Some(self.sentences as f64),
             per_1k(a),
             per_1k(n),
             balance(a, n),
+            ratio(self.quoted_words, self.words),
+            ratio(self.attributed_sentences, self.sentences),
+            (self.words > 0)
+                .then(|| 1000.0 * (self.direct + self.partial) as f64 / self.words as f64),
+            ratio(self.loaded_cues, self.neutral_cues + self.loaded_cues),
+            ratio(self.unattributed_advocacy_sentences, self.sentences),
         ];
-        out.extend(self.body.iter().map(|&c| per_1k(c as f64)));
+        out.extend(
+            set.lexicons
+                .iter()
+                .zip(&self.author)
+                .filter(|(l, _)| l.role.is_scored())
+                .map(|(_, &c)| per_1k(c as f64)),
+        );
         out
     }
+}
+
+/// Sum of the counts of one side's categories.
+pub fn side_sum(counts: &[u64], set: &LexiconSet, side: Side) -> u64 {
+    set.lexicons
+        .iter()
+        .zip(counts)
+        .filter(|(l, _)| l.side == side && l.role.is_scored())
+        .map(|(_, &c)| c)
+        .sum()
 }
 
 /// Weighted sum of the counts of one side's categories.
@@ -136,7 +241,7 @@ pub fn weighted(counts: &[u64], set: &LexiconSet, side: Side) -> f64 {
     set.lexicons
         .iter()
         .zip(counts)
-        .filter(|(l, _)| l.side == side)
+        .filter(|(l, _)| l.side == side && l.role.is_scored())
         .map(|(l, &c)| l.weight * c as f64)
         .sum()
 }
@@ -149,17 +254,13 @@ pub fn balance(advocacy: f64, neutral: f64) -> Option<f64> {
 
 /// Names of the article measures, the order of [`ArticleScore::measures`].
 pub fn measure_names(set: &LexiconSet) -> Vec<String> {
-    let mut names: Vec<String> = [
-        "words",
-        "sentences",
-        "advocacy_index",
-        "neutral_index",
-        "balance",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    names.extend(set.lexicons.iter().map(|l| format!("{}.per_1k", l.id)));
+    let mut names: Vec<String> = MEASURES.iter().map(|s| s.to_string()).collect();
+    names.extend(
+        set.lexicons
+            .iter()
+            .filter(|l| l.role.is_scored())
+            .map(|l| format!("{}.per_1k", l.id)),
+    );
     names
 }
 
@@ -167,8 +268,10 @@ pub fn measure_names(set: &LexiconSet) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub score: ArticleScore,
-    /// Every hit, headline first, in text order (empty when hits were not asked for).
+    /// Every hit, headline first, in text order (empty unless details were asked for).
     pub hits: Vec<Hit>,
+    /// Every quotation and paraphrase, in text order (empty unless details were asked for).
+    pub quotes: Vec<QuoteRow>,
 }
 
 /// Why an article could not be scored.
@@ -178,27 +281,76 @@ pub enum ScoreError {
     NoWords,
 }
 
-/// Lexicons and their compiled matcher: built once, shared by every thread.
+/// Lexicons and their compiled matchers: built once, shared by every thread.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     pub set: LexiconSet,
     matcher: Matcher,
+    cues: Matcher,
+    speakers: Matcher,
+    scare: Option<usize>,
+}
+
+/// Everything found in one document before it is split by voice.
+struct Found {
+    matches: Vec<Match>,
+    quotes: Vec<Quote>,
+    cues: Vec<Cue>,
+    attribution: Attribution,
 }
 
 impl Analyzer {
     pub fn new(set: LexiconSet) -> Result<Analyzer, aho_corasick::BuildError> {
         let matcher = Matcher::new(&set)?;
-        Ok(Analyzer { set, matcher })
+        let cues = Matcher::with_filter(&set, |l| l.role == Role::Cue)?;
+        let speakers = Matcher::with_filter(&set, |l| l.role == Role::Speaker)?;
+        let scare = set.index_of(SCARE_QUOTES);
+        Ok(Analyzer {
+            set,
+            matcher,
+            cues,
+            speakers,
+            scare,
+        })
     }
 
-    /// Score one article; with `with_hits` also return every hit with its location.
+    fn find(&self, doc: &Document, input: &str) -> Found {
+        let folded = fold_case(&doc.text);
+        let mut matches = Vec::new();
+        self.matcher.find(&doc.text, &folded, &mut matches);
+        let mut cue_matches = Vec::new();
+        self.cues.find(&doc.text, &folded, &mut cue_matches);
+        let cues: Vec<Cue> = cue_matches
+            .iter()
+            .map(|m| Cue {
+                span: m.span,
+                class: if self.set.lexicons[m.lexicon].side == Side::Advocacy {
+                    CueClass::Loaded
+                } else {
+                    CueClass::Neutral
+                },
+                lexicon: m.lexicon,
+                entry: m.entry,
+            })
+            .collect();
+        let mut anonymous = Vec::new();
+        self.speakers.find(&doc.text, &folded, &mut anonymous);
+        let anonymous: Vec<Span> = anonymous.iter().map(|m| m.span).collect();
+        let quotes = quotes::find_quotes(doc, input);
+        let attribution = attribution::attribute(doc, &quotes, &cues, &anonymous);
+        Found {
+            matches,
+            quotes,
+            cues,
+            attribution,
+        }
+    }
+
+    /// Score one article, with its quotations and paraphrases located (the `quotes.csv`
+    /// rows); with `with_hits` also every hit with its location (the `hits.csv` rows).
     pub fn analyze(&self, article: &Article, with_hits: bool) -> Result<Analysis, ScoreError> {
         let n = self.set.len();
         let doc = Document::new(&article.text);
-        let mut matches = Vec::new();
-        self.matcher
-            .find(&doc.text, &fold_case(&doc.text), &mut matches);
-
         let headline_par = find_headline(&doc, &article.title);
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);
         let total_words = count_words(&doc.text) as u64;
@@ -208,24 +360,135 @@ impl Analyzer {
         if words == 0 {
             return Err(ScoreError::NoWords);
         }
-        let headline_sentences = headline_par.map_or(0, |p| doc.sentences_in(p).len());
+        let found = self.find(&doc, &article.text);
+        let in_headline = |span: Span| headline_span.is_some_and(|h| h.contains(span));
 
+        // Top-level quotations that are a source's words (not scare quotes), by position.
+        let kinds: Vec<QuoteKind> = found.attribution.quotes.iter().map(|a| a.kind).collect();
+        let sourced: Vec<usize> = (0..found.quotes.len())
+            .filter(|&i| found.quotes[i].depth == 0 && kinds.get(i) != Some(&QuoteKind::Scare))
+            .collect();
+        let quote_at = |byte: usize| -> Option<usize> {
+            let k = sourced.partition_point(|&i| found.quotes[i].inner.end <= byte);
+            sourced
+                .get(k)
+                .copied()
+                .filter(|&i| found.quotes[i].inner.start <= byte)
+        };
+        let voice_of = |span: Span| {
+            if in_headline(span) {
+                Voice::Headline
+            } else if quote_at(span.start).is_some() {
+                Voice::Quoted
+            } else {
+                Voice::Author
+            }
+        };
+
+        let headline_sentences = headline_par.map_or(0..0, |p| doc.sentences_in(p));
         let mut score = ArticleScore {
             words,
-            sentences: doc.sentences.len().saturating_sub(headline_sentences) as u64,
+            sentences: doc.sentences.len().saturating_sub(headline_sentences.len()) as u64,
             headline_words: headline_words_in_text,
             headline_in_text: headline_par.is_some(),
-            body: vec![0; n],
+            author: vec![0; n],
+            quoted: vec![0; n],
             headline: vec![0; n],
+            ..ArticleScore::default()
         };
-        let in_headline = |m: &Match| headline_span.is_some_and(|h| h.contains(m.span));
-        for m in &matches {
-            if in_headline(m) {
-                score.headline[m.lexicon] += 1;
-            } else {
-                score.body[m.lexicon] += 1;
+        let mut advocacy_sentences = BTreeSet::new();
+        for m in &found.matches {
+            match voice_of(m.span) {
+                Voice::Headline => score.headline[m.lexicon] += 1,
+                Voice::Quoted => score.quoted[m.lexicon] += 1,
+                Voice::Author => {
+                    score.author[m.lexicon] += 1;
+                    if self.set.lexicons[m.lexicon].side == Side::Advocacy {
+                        if let Some(si) = doc.sentence_index(m.span.start) {
+                            advocacy_sentences.insert(si);
+                        }
+                    }
+                }
             }
         }
+
+        // Quotations, speakers and cues of the body.
+        let mut distinct = BTreeSet::new();
+        let mut count_speaker =
+            |score: &mut ArticleScore, sp: &attribution::Speaker, cue: Option<usize>| {
+                match sp.kind {
+                    SpeakerKind::Person | SpeakerKind::Organisation => score.named += 1,
+                    SpeakerKind::Pronoun if sp.resolved.is_some() => score.named += 1,
+                    SpeakerKind::Pronoun => score.pronoun += 1,
+                    SpeakerKind::Anonymous => score.anonymous += 1,
+                    SpeakerKind::Unattributed => score.unattributed += 1,
+                }
+                if sp.kind != SpeakerKind::Unattributed {
+                    distinct.insert(display(sp));
+                }
+                match cue.map(|c| found.cues[c].class) {
+                    Some(CueClass::Neutral) => score.neutral_cues += 1,
+                    Some(CueClass::Loaded) => score.loaded_cues += 1,
+                    None => {}
+                }
+            };
+        for qa in &found.attribution.quotes {
+            let Some(q) = found.quotes.get(qa.quote) else {
+                continue;
+            };
+            if q.depth > 0 || in_headline(q.span) {
+                continue;
+            }
+            match qa.kind {
+                QuoteKind::Scare => {
+                    score.scare += 1;
+                    if let Some(i) = self.scare {
+                        score.author[i] += 1;
+                        if let Some(si) = doc.sentence_index(q.span.start) {
+                            advocacy_sentences.insert(si);
+                        }
+                    }
+                    continue;
+                }
+                QuoteKind::Direct => score.direct += 1,
+                QuoteKind::Partial => score.partial += 1,
+            }
+            let qwords = count_words(q.inner.of(&doc.text)) as u64;
+            score.quoted_words += qwords;
+            count_speaker(&mut score, &qa.speaker, qa.cue);
+            let e = score.speakers.entry(speaker_key(&qa.speaker)).or_default();
+            e.quotes += 1;
+            e.quoted_words += qwords;
+        }
+        for p in &found.attribution.paraphrases {
+            if in_headline(p.span) {
+                continue;
+            }
+            score.paraphrases += 1;
+            count_speaker(&mut score, &p.speaker, Some(p.cue));
+            score
+                .speakers
+                .entry(speaker_key(&p.speaker))
+                .or_default()
+                .paraphrases += 1;
+        }
+        score.distinct_speakers = distinct.len() as u64;
+        score.quoted_words = score.quoted_words.min(words);
+        let attributed = |si: usize| {
+            found
+                .attribution
+                .attributed_sentences
+                .get(si)
+                .copied()
+                .unwrap_or(false)
+        };
+        score.attributed_sentences = (0..doc.sentences.len())
+            .filter(|si| !headline_sentences.contains(si) && attributed(*si))
+            .count() as u64;
+        score.unattributed_advocacy_sentences = advocacy_sentences
+            .iter()
+            .filter(|&&si| !headline_sentences.contains(&si) && !attributed(si))
+            .count() as u64;
 
         // A title that is not a paragraph of the text is scored on its own.
         let mut title_doc = None;
@@ -243,60 +506,194 @@ impl Analyzer {
 
         let mut hits = Vec::new();
         if with_hits {
+            let speaker_of = |span: Span| {
+                quote_at(span.start)
+                    .and_then(|i| found.attribution.quotes.get(i))
+                    .map(|qa| display(&qa.speaker))
+                    .unwrap_or_default()
+            };
             if let Some(tdoc) = &title_doc {
+                let title_matches: Vec<(Match, Voice)> = title_matches
+                    .iter()
+                    .map(|m| (*m, Voice::Headline))
+                    .collect();
                 locate(
                     tdoc,
                     &article.title,
                     &title_matches,
                     Field::Title,
-                    &|_| true,
+                    &|_| String::new(),
                     &mut hits,
                 );
+            }
+            let mut located: Vec<(Match, Voice)> = found
+                .matches
+                .iter()
+                .map(|m| (*m, voice_of(m.span)))
+                .collect();
+            if let Some(i) = self.scare {
+                for qa in &found.attribution.quotes {
+                    let q = &found.quotes[qa.quote];
+                    if qa.kind == QuoteKind::Scare && q.depth == 0 && !in_headline(q.span) {
+                        located.push((
+                            Match {
+                                span: q.span,
+                                lexicon: i,
+                                entry: 0,
+                            },
+                            Voice::Author,
+                        ));
+                    }
+                }
             }
             locate(
                 &doc,
                 &article.text,
-                &matches,
+                &located,
                 Field::Text,
-                &in_headline,
+                &speaker_of,
                 &mut hits,
             );
             // Headline hits first, then body hits; each in text order.
-            hits.sort_by_key(|h| (h.part, h.field == Field::Text, h.bytes.start));
+            hits.sort_by_key(|h| {
+                (
+                    h.voice != Voice::Headline,
+                    h.field == Field::Text,
+                    h.bytes.start,
+                )
+            });
         }
-        Ok(Analysis { score, hits })
+        let quote_rows = quote_rows_of(&doc, &article.text, &found, &in_headline);
+        Ok(Analysis {
+            score,
+            hits,
+            quotes: quote_rows,
+        })
     }
+}
+
+/// How a speaker is shown: a pronoun's resolution when there is one, else as written.
+fn display(sp: &attribution::Speaker) -> String {
+    sp.resolved.clone().unwrap_or_else(|| sp.name.clone())
+}
+
+/// The key of a speaker in `speakers.csv`: a resolved pronoun counts for the person it
+/// names.
+fn speaker_key(sp: &attribution::Speaker) -> (String, SpeakerKind) {
+    match (sp.kind, &sp.resolved) {
+        (SpeakerKind::Unattributed, _) => ("(unattributed)".to_string(), sp.kind),
+        (SpeakerKind::Pronoun, Some(name)) => (name.clone(), SpeakerKind::Person),
+        _ => (display(sp), sp.kind),
+    }
+}
+
+/// The `quotes.csv` rows of an article: quotations and paraphrases in text order.
+fn quote_rows_of(
+    doc: &Document,
+    input: &str,
+    found: &Found,
+    in_headline: &dyn Fn(Span) -> bool,
+) -> Vec<QuoteRow> {
+    struct Pending<'a> {
+        span: Span,
+        content: Span,
+        kind: &'static str,
+        closed: bool,
+        depth: u8,
+        paragraphs: u32,
+        speaker: &'a attribution::Speaker,
+        cue: Option<usize>,
+    }
+    let mut pending: Vec<Pending> = Vec::new();
+    for qa in &found.attribution.quotes {
+        let Some(q) = found.quotes.get(qa.quote) else {
+            continue;
+        };
+        pending.push(Pending {
+            span: q.span,
+            content: q.inner,
+            kind: qa.kind.as_str(),
+            closed: q.closed,
+            depth: q.depth,
+            paragraphs: q.paragraphs,
+            speaker: &qa.speaker,
+            cue: qa.cue,
+        });
+    }
+    for p in &found.attribution.paraphrases {
+        pending.push(Pending {
+            span: p.span,
+            content: p.span,
+            kind: "paraphrase",
+            closed: true,
+            depth: 0,
+            paragraphs: 1,
+            speaker: &p.speaker,
+            cue: Some(p.cue),
+        });
+    }
+    pending.sort_by_key(|p| (p.span.start, p.span.end));
+    let ranges: Vec<Range<usize>> = pending.iter().map(|p| doc.input_range(p.span)).collect();
+    let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
+    bytes.sort_unstable();
+    bytes.dedup();
+    let chars = char_offsets(input, &bytes);
+    let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
+    pending
+        .iter()
+        .zip(ranges)
+        .map(|(p, r)| {
+            let cue = p.cue.and_then(|c| found.cues.get(c));
+            QuoteRow {
+                kind: p.kind,
+                text: p.content.of(&doc.text).to_string(),
+                words: count_words(p.content.of(&doc.text)) as u64,
+                chars: char_at(r.start)..char_at(r.end),
+                bytes: r,
+                closed: p.closed,
+                depth: p.depth,
+                paragraphs: p.paragraphs,
+                in_headline: in_headline(p.span),
+                speaker: p.speaker.name.clone(),
+                speaker_kind: p.speaker.kind,
+                speaker_resolved: p.speaker.resolved.clone().unwrap_or_default(),
+                cue: cue
+                    .map(|c| c.span.of(&doc.text).to_string())
+                    .unwrap_or_default(),
+                cue_class: cue.map_or("", |c| c.class.as_str()),
+                sentence_index: doc.sentence_index(p.span.start),
+            }
+        })
+        .collect()
 }
 
 /// Turn matches in `doc` (made from `input`) into hits located in `input`.
 fn locate(
     doc: &Document,
     input: &str,
-    matches: &[Match],
+    matches: &[(Match, Voice)],
     field: Field,
-    is_headline: &dyn Fn(&Match) -> bool,
+    speaker_of: &dyn Fn(Span) -> String,
     out: &mut Vec<Hit>,
 ) {
-    let ranges: Vec<Range<usize>> = matches.iter().map(|m| doc.input_range(m.span)).collect();
+    let ranges: Vec<Range<usize>> = matches
+        .iter()
+        .map(|(m, _)| doc.input_range(m.span))
+        .collect();
     let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
     bytes.sort_unstable();
     bytes.dedup();
     let chars = char_offsets(input, &bytes);
     let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
-    for (m, r) in matches.iter().zip(ranges) {
+    for ((m, voice), r) in matches.iter().zip(ranges) {
         let sentence_index = doc.sentence_index(m.span.start);
         let sentence = sentence_index
             .map(|i| doc.sentences[i].of(&doc.text).to_string())
             .unwrap_or_default();
-        let part = if is_headline(m) {
-            Part::Headline
-        } else {
-            Part::Body
-        };
         out.push(Hit {
             lexicon: m.lexicon,
             entry: m.entry,
-            part,
+            voice: *voice,
             field,
             chars: char_at(r.start)..char_at(r.end),
             matched: input[r.clone()].to_string(),
@@ -307,6 +704,11 @@ fn locate(
                 sentence_index
             },
             sentence,
+            speaker: if *voice == Voice::Quoted {
+                speaker_of(m.span)
+            } else {
+                String::new()
+            },
         });
     }
 }
@@ -383,11 +785,11 @@ mod tests {
         let r = a.analyze(&art, true).unwrap();
         assert!(r.score.headline_in_text);
         assert_eq!(r.score.headline, vec![1, 0]);
-        assert_eq!(r.score.body, vec![2, 1]);
+        assert_eq!(r.score.author, vec![2, 1]);
         assert_eq!(r.score.headline_words, 3);
         assert_eq!(r.score.words, 10);
         assert_eq!(r.hits.len(), 4);
-        assert_eq!(r.hits[0].part, Part::Headline);
+        assert_eq!(r.hits[0].voice, Voice::Headline);
         assert_eq!(r.hits[0].matched, "Regime");
         // measures: words, sentences, advocacy, neutral, balance, per-category rates
         let m = r.score.measures(&a.set);
@@ -398,6 +800,38 @@ mod tests {
     }
 
     #[test]
+    fn words_inside_a_quotation_are_the_sources_not_the_outlets() {
+        let a = analyzer();
+        let art = article(
+            "",
+            "The minister said: \"The regime must go, and the so-called talks failed.\" The regime denied it.",
+        );
+        let r = a.analyze(&art, true).unwrap();
+        let voices: Vec<(&str, Voice)> = r
+            .hits
+            .iter()
+            .map(|h| (h.matched.as_str(), h.voice))
+            .collect();
+        assert_eq!(
+            voices,
+            [
+                ("said", Voice::Author),
+                ("regime", Voice::Quoted),
+                ("so-called", Voice::Quoted),
+                ("regime", Voice::Author)
+            ]
+        );
+        assert_eq!(r.score.author, vec![1, 1]);
+        assert_eq!(r.score.quoted, vec![2, 0]);
+        // the index counts the outlet's own words only: 1 advocacy hit (weight 2), 1 neutral
+        let m = r.score.measures(&a.set);
+        let author_words = r.score.author_words() as f64;
+        assert_eq!(r.score.quoted_words, 10);
+        assert_eq!(m[2], Some(2000.0 / author_words));
+        assert_eq!(m[3], Some(1000.0 / author_words));
+    }
+
+    #[test]
     fn title_not_in_text_is_scored_from_the_title_field() {
         let a = analyzer();
         let art = article("So-called peace", "He said nothing.");
@@ -405,7 +839,7 @@ mod tests {
         assert!(!r.score.headline_in_text);
         assert_eq!(r.score.headline, vec![1, 0]);
         let h = &r.hits[0];
-        assert_eq!((h.field, h.part), (Field::Title, Part::Headline));
+        assert_eq!((h.field, h.voice), (Field::Title, Voice::Headline));
         assert_eq!(&art.title[h.bytes.clone()], "So-called");
         assert_eq!(h.sentence_index, None);
     }
@@ -453,7 +887,7 @@ mod tests {
             let a = analyzer();
             let art = article(&title, &text);
             if let Ok(r) = a.analyze(&art, true) {
-                let total: u64 = r.score.body.iter().chain(&r.score.headline).sum();
+                let total: u64 = r.score.author.iter().chain(&r.score.quoted).chain(&r.score.headline).sum();
                 prop_assert_eq!(total as usize, r.hits.len());
                 for h in &r.hits {
                     let field = if h.field == Field::Title { &art.title } else { &art.text };

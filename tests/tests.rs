@@ -131,6 +131,8 @@ fn sample_reports_are_reproduced_byte_for_byte() {
         "articles.csv",
         "sources.csv",
         "hits.csv",
+        "quotes.csv",
+        "speakers.csv",
         "skipped.csv",
         "manifest.json",
     ] {
@@ -160,22 +162,24 @@ fn every_count_is_backed_by_hit_rows() {
             .entry((
                 h["article_id"].clone(),
                 h["lexicon"].clone(),
-                h["part"].clone(),
+                h["voice"].clone(),
             ))
             .or_default() += 1;
     }
     let mut checked = 0;
     for a in &articles {
         for (col, value) in a {
-            let (lex, part) = if let Some(l) = col.strip_suffix(".headline_n") {
+            let (lex, voice) = if let Some(l) = col.strip_suffix(".headline_n") {
                 (l, "headline")
+            } else if let Some(l) = col.strip_suffix(".quoted_n") {
+                (l, "quoted")
             } else if let Some(l) = col.strip_suffix(".n") {
-                (l, "body")
+                (l, "author")
             } else {
                 continue;
             };
             let n: u64 = value.parse().unwrap();
-            let key = (a["id"].clone(), lex.to_string(), part.to_string());
+            let key = (a["id"].clone(), lex.to_string(), voice.to_string());
             assert_eq!(
                 n,
                 counted.get(&key).copied().unwrap_or(0),
@@ -189,7 +193,7 @@ fn every_count_is_backed_by_hit_rows() {
         let adv_rows = hits
             .iter()
             .filter(|h| {
-                h["article_id"] == a["id"] && h["side"] == "advocacy" && h["part"] == "body"
+                h["article_id"] == a["id"] && h["side"] == "advocacy" && h["voice"] == "author"
             })
             .count() as u64;
         assert_eq!(adv, adv_rows);
@@ -290,6 +294,8 @@ fn same_bytes_whatever_the_thread_count() {
             "articles.csv",
             "sources.csv",
             "hits.csv",
+            "quotes.csv",
+            "speakers.csv",
             "skipped.csv",
             "manifest.json",
         ] {
@@ -565,7 +571,10 @@ fn lexicons_list_shows_the_shipped_set() {
     let r = run(&["lexicons", "list"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for id in [
-        "neutral.reporting_verbs",
+        "attribution.neutral_cues",
+        "attribution.loaded_cues",
+        "attribution.anonymous_sources",
+        "advocacy.scare_quotes",
         "neutral.sourcing",
         "advocacy.loaded_labels",
         "advocacy.boosters",
@@ -580,7 +589,7 @@ fn lexicons_list_shows_the_shipped_set() {
     let csv = run(&["lexicons", "list", "--csv"]);
     assert!(
         csv.stdout
-            .starts_with("id,side,weight,case,entries,exceptions,origin")
+            .starts_with("id,side,weight,case,role,entries,exceptions,origin")
     );
 }
 
@@ -641,4 +650,119 @@ fn shipped_lexicons_are_well_formed() {
     assert!(total >= 300, "only {total} entries");
     let set = framescope::lexicon::LexiconSet::load(true, &[]).unwrap();
     assert!(set.warnings.is_empty(), "{:#?}", set.warnings);
+}
+
+/// Quotation edge cases from the issue: none loses the article, and each is read as stated.
+#[test]
+fn quotation_edge_cases_never_lose_the_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let many: String = (0..1000)
+        .map(|i| format!("Officials said \"we will vote on item {i} today.\" "))
+        .collect();
+    let articles = [
+        (
+            "long",
+            "\u{201c}This whole statement is one quotation. The regime must go. We will not stop until it does, and the so-called talks are a farce.\u{201d}",
+        ),
+        (
+            "inches",
+            "The player is 5'11\" tall and weighs 180 pounds; the shelf is 6' wide and holds a 12\" record.",
+        ),
+        (
+            "mismatched",
+            "The minister said \u{201c}the talks went well\" and left. Critics said \"the deal is a shocking failure\u{201d} on Monday.",
+        ),
+        (
+            "unclosed",
+            "The minister said \"the talks went well and everyone is happy.\n\nThe regime fell the next day, officials said.",
+        ),
+        ("many", many.as_str()),
+    ];
+    let mut jsonl = String::new();
+    for (id, text) in articles {
+        jsonl.push_str(&serde_json::json!({"id": id, "source": "S", "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    let input = write(tmp.path(), "q.jsonl", jsonl.as_bytes());
+    let out = tmp.path().join("out");
+    let started = std::time::Instant::now();
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "a thousand quotes must stay fast"
+    );
+    let rows = read_csv(&out.join("articles.csv"));
+    assert_eq!(rows.len(), 5, "every article scored");
+    let by_id: BTreeMap<&str, &BTreeMap<String, String>> =
+        rows.iter().map(|r| (r["id"].as_str(), r)).collect();
+    let quotes = read_csv(&out.join("quotes.csv"));
+    let of = |id: &str| {
+        quotes
+            .iter()
+            .filter(|q| q["article_id"] == id)
+            .collect::<Vec<_>>()
+    };
+
+    // one long quotation: all words are quoted, so there is no author voice to index
+    assert_eq!(by_id["long"]["quoted_word_share"], "1.0000");
+    assert_eq!(by_id["long"]["advocacy_index"], "");
+    assert_eq!(by_id["long"]["advocacy.loaded_labels.quoted_n"], "2");
+    // inch and foot marks are not quotation marks
+    assert!(of("inches").is_empty(), "{:?}", of("inches"));
+    // mismatched curly and straight marks still pair up
+    let m = of("mismatched");
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert!(m.iter().all(|q| q["closed"] == "true"));
+    // an unclosed quotation ends at its paragraph; the next paragraph is the author's again
+    let u = of("unclosed");
+    assert!(u.iter().any(|q| q["closed"] == "false"), "{u:?}");
+    assert_eq!(by_id["unclosed"]["advocacy.loaded_labels.n"], "1");
+    // a thousand quotations, each found and attributed
+    let q = of("many");
+    assert_eq!(q.iter().filter(|q| q["kind"] != "paraphrase").count(), 1000);
+    assert!(
+        q.iter()
+            .filter(|q| q["kind"] != "paraphrase")
+            .all(|q| q["speaker_kind"] == "anonymous")
+    );
+}
+
+/// The speakers of the sample corpus are found, and speakers.csv reconciles with quotes.csv.
+#[test]
+fn speakers_reconcile_with_quotes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(&repo().join("examples/india-russia-2023"), tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let quotes = read_csv(&tmp.path().join("quotes.csv"));
+    let speakers = read_csv(&tmp.path().join("speakers.csv"));
+    let articles = read_csv(&tmp.path().join("articles.csv"));
+    // per outlet, speakers.csv quotations = direct + partial top-level body quotations
+    for a in &articles {
+        let body_quotes = quotes
+            .iter()
+            .filter(|q| {
+                q["article_id"] == a["id"]
+                    && (q["kind"] == "direct" || q["kind"] == "partial")
+                    && q["depth"] == "0"
+                    && q["in_headline"] == "false"
+            })
+            .count();
+        let direct: usize = a["direct_quotes"].parse().unwrap();
+        let partial: usize = a["partial_quotes"].parse().unwrap();
+        assert_eq!(direct + partial, body_quotes, "{}", a["id"]);
+        let listed: usize = speakers
+            .iter()
+            .filter(|s| s["source"] == a["source"])
+            .map(|s| s["quotes"].parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(listed, body_quotes, "{}", a["source"]);
+    }
+    // Sputnik quotes its experts by name
+    assert!(
+        speakers
+            .iter()
+            .any(|s| s["source"] == "Sputnik India" && s["speaker"].contains("Zakharov")),
+        "{speakers:?}"
+    );
 }

@@ -10,21 +10,56 @@ pub use stats::{Median, Moments, Summary, summarize};
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
 
+use crate::attribution::SpeakerKind;
 use crate::score::ArticleScore;
 
 /// Everything kept about one outlet.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OutletAcc {
     pub articles: u64,
+    /// Sums of the article counts of the same names (`score::ArticleScore`).
     pub words: u64,
+    pub quoted_words: u64,
     pub sentences: u64,
     pub headline_words: u64,
-    /// Body hits per category.
-    pub body: Vec<u64>,
-    /// Headline hits per category.
+    pub direct: u64,
+    pub partial: u64,
+    pub scare: u64,
+    pub paraphrases: u64,
+    pub named: u64,
+    pub pronoun: u64,
+    pub anonymous: u64,
+    pub unattributed: u64,
+    pub neutral_cues: u64,
+    pub loaded_cues: u64,
+    pub attributed_sentences: u64,
+    pub unattributed_advocacy_sentences: u64,
+    /// Hits per category and voice.
+    pub author: Vec<u64>,
+    pub quoted: Vec<u64>,
     pub headline: Vec<u64>,
+    /// Per speaker (display name, kind): quotations, quoted words, paraphrases, articles.
+    pub speakers: BTreeMap<(String, SpeakerKind), SpeakerAcc>,
     /// One accumulator per article measure (`score::measure_names`).
     pub measures: Vec<MeasureAcc>,
+}
+
+/// What one speaker got in one outlet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpeakerAcc {
+    pub quotes: u64,
+    pub quoted_words: u64,
+    pub paraphrases: u64,
+    pub articles: u64,
+}
+
+impl AddAssign<&SpeakerAcc> for SpeakerAcc {
+    fn add_assign(&mut self, o: &SpeakerAcc) {
+        self.quotes += o.quotes;
+        self.quoted_words += o.quoted_words;
+        self.paraphrases += o.paraphrases;
+        self.articles += o.articles;
+    }
 }
 
 /// Distribution of one article measure over an outlet's articles.
@@ -50,14 +85,41 @@ impl AddAssign<&MeasureAcc> for MeasureAcc {
 
 impl OutletAcc {
     /// The accumulator of a single article.
-    pub fn from_article(score: &ArticleScore, measures: &[Option<f64>]) -> OutletAcc {
+    pub fn from_article(s: &ArticleScore, measures: &[Option<f64>]) -> OutletAcc {
         OutletAcc {
             articles: 1,
-            words: score.words,
-            sentences: score.sentences,
-            headline_words: score.headline_words,
-            body: score.body.clone(),
-            headline: score.headline.clone(),
+            words: s.words,
+            quoted_words: s.quoted_words,
+            sentences: s.sentences,
+            headline_words: s.headline_words,
+            direct: s.direct,
+            partial: s.partial,
+            scare: s.scare,
+            paraphrases: s.paraphrases,
+            named: s.named,
+            pronoun: s.pronoun,
+            anonymous: s.anonymous,
+            unattributed: s.unattributed,
+            neutral_cues: s.neutral_cues,
+            loaded_cues: s.loaded_cues,
+            attributed_sentences: s.attributed_sentences,
+            unattributed_advocacy_sentences: s.unattributed_advocacy_sentences,
+            author: s.author.clone(),
+            quoted: s.quoted.clone(),
+            headline: s.headline.clone(),
+            speakers: s
+                .speakers
+                .iter()
+                .map(|(k, c)| {
+                    let acc = SpeakerAcc {
+                        quotes: c.quotes,
+                        quoted_words: c.quoted_words,
+                        paraphrases: c.paraphrases,
+                        articles: 1,
+                    };
+                    (k.clone(), acc)
+                })
+                .collect(),
             measures: measures
                 .iter()
                 .map(|m| {
@@ -69,6 +131,14 @@ impl OutletAcc {
                 })
                 .collect(),
         }
+    }
+
+    /// Distinct speakers (attributed ones) quoted or paraphrased by the outlet.
+    pub fn distinct_speakers(&self) -> u64 {
+        self.speakers
+            .keys()
+            .filter(|(_, kind)| *kind != SpeakerKind::Unattributed)
+            .count() as u64
     }
 }
 
@@ -85,10 +155,27 @@ impl AddAssign<&OutletAcc> for OutletAcc {
     fn add_assign(&mut self, o: &OutletAcc) {
         self.articles += o.articles;
         self.words += o.words;
+        self.quoted_words += o.quoted_words;
         self.sentences += o.sentences;
         self.headline_words += o.headline_words;
-        add_vec(&mut self.body, &o.body, |x, y| *x += *y);
+        self.direct += o.direct;
+        self.partial += o.partial;
+        self.scare += o.scare;
+        self.paraphrases += o.paraphrases;
+        self.named += o.named;
+        self.pronoun += o.pronoun;
+        self.anonymous += o.anonymous;
+        self.unattributed += o.unattributed;
+        self.neutral_cues += o.neutral_cues;
+        self.loaded_cues += o.loaded_cues;
+        self.attributed_sentences += o.attributed_sentences;
+        self.unattributed_advocacy_sentences += o.unattributed_advocacy_sentences;
+        add_vec(&mut self.author, &o.author, |x, y| *x += *y);
+        add_vec(&mut self.quoted, &o.quoted, |x, y| *x += *y);
         add_vec(&mut self.headline, &o.headline, |x, y| *x += *y);
+        for (k, v) in &o.speakers {
+            *self.speakers.entry(k.clone()).or_default() += v;
+        }
         add_vec(&mut self.measures, &o.measures, |x, y| *x += y);
     }
 }
@@ -102,14 +189,25 @@ mod tests {
     use proptest::prelude::*;
 
     fn acc(words: u64, hits: u64, m: &[Option<f64>]) -> OutletAcc {
-        let score = ArticleScore {
+        let mut score = ArticleScore {
             words,
             sentences: 1,
             headline_words: 2,
             headline_in_text: true,
-            body: vec![hits],
+            author: vec![hits],
+            quoted: vec![1],
             headline: vec![0],
+            direct: hits % 3,
+            ..ArticleScore::default()
         };
+        score.speakers.insert(
+            (format!("S{}", hits % 4), SpeakerKind::Person),
+            crate::score::SpeakerCount {
+                quotes: 1,
+                quoted_words: words % 7,
+                paraphrases: 0,
+            },
+        );
         OutletAcc::from_article(&score, m)
     }
 
@@ -130,7 +228,10 @@ mod tests {
             for other in [&backward, &left] {
                 prop_assert_eq!(forward.articles, other.articles);
                 prop_assert_eq!(forward.words, other.words);
-                prop_assert_eq!(&forward.body, &other.body);
+                prop_assert_eq!(&forward.author, &other.author);
+                prop_assert_eq!(&forward.quoted, &other.quoted);
+                prop_assert_eq!(forward.direct, other.direct);
+                prop_assert_eq!(&forward.speakers, &other.speakers);
                 for (a, b) in forward.measures.iter().zip(&other.measures) {
                     let (sa, sb) = (summarize(a), summarize(b));
                     prop_assert_eq!(sa.n, sb.n);

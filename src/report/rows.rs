@@ -1,0 +1,240 @@
+//! Per-article rows: the schemas of `articles.csv`, `hits.csv`, `quotes.csv` and
+//! `skipped.csv`, and [`render`], which turns one scored article into CSV bytes.
+
+use super::{Rendered, csv_writer, fixed, inert, record_bytes};
+use crate::corpus::Article;
+use crate::lexicon::{LexiconSet, Side};
+use crate::score::{Analysis, MEASURES, Voice};
+
+fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// Count columns of `articles.csv` and `sources.csv`, after the measures, in this order.
+pub(crate) const COUNTS: [&str; 20] = [
+    "advocacy_hits",
+    "neutral_hits",
+    "quoted_advocacy_hits",
+    "quoted_neutral_hits",
+    "headline_advocacy_hits",
+    "headline_neutral_hits",
+    "direct_quotes",
+    "partial_quotes",
+    "scare_quotes",
+    "paraphrases",
+    "named",
+    "pronoun",
+    "anonymous",
+    "unattributed",
+    "distinct_speakers",
+    "neutral_cues",
+    "loaded_cues",
+    "attributed_sentences",
+    "unattributed_advocacy_sentences",
+    "quoted_words",
+];
+
+/// `articles.csv` columns.
+pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String> {
+    let mut h = strings(&[
+        "id",
+        "source",
+        "title",
+        "date",
+        "url",
+        "input",
+        "encoding",
+        "headline_words",
+        "headline_in_text",
+    ]);
+    h.extend(MEASURES.iter().map(|s| s.to_string()));
+    h.extend(COUNTS.iter().map(|s| s.to_string()));
+    for l in set.lexicons.iter().filter(|l| l.role.is_scored()) {
+        for suffix in ["n", "per_1k", "quoted_n", "headline_n"] {
+            h.push(format!("{}.{suffix}", l.id));
+        }
+    }
+    h.extend(extra_columns.iter().map(|c| format!("meta.{c}")));
+    h
+}
+
+fn article_row(
+    set: &LexiconSet,
+    a: &Article,
+    analysis: &Analysis,
+    measures: &[Option<f64>],
+) -> Vec<String> {
+    let s = &analysis.score;
+    let mut row = vec![
+        inert(&a.id),
+        inert(&a.source),
+        inert(&a.title),
+        inert(&a.date),
+        inert(&a.url),
+        inert(&a.origin.to_string()),
+        a.encoding.as_str().to_string(),
+        s.headline_words.to_string(),
+        s.headline_in_text.to_string(),
+    ];
+    // words and sentences are counts: no decimals
+    row.push(s.words.to_string());
+    row.push(s.sentences.to_string());
+    row.extend(measures[2..MEASURES.len()].iter().map(|m| fixed(*m)));
+    let counts = [
+        s.side_hits(set, Side::Advocacy, Voice::Author),
+        s.side_hits(set, Side::Neutral, Voice::Author),
+        s.side_hits(set, Side::Advocacy, Voice::Quoted),
+        s.side_hits(set, Side::Neutral, Voice::Quoted),
+        s.side_hits(set, Side::Advocacy, Voice::Headline),
+        s.side_hits(set, Side::Neutral, Voice::Headline),
+        s.direct,
+        s.partial,
+        s.scare,
+        s.paraphrases,
+        s.named,
+        s.pronoun,
+        s.anonymous,
+        s.unattributed,
+        s.distinct_speakers,
+        s.neutral_cues,
+        s.loaded_cues,
+        s.attributed_sentences,
+        s.unattributed_advocacy_sentences,
+        s.quoted_words,
+    ];
+    row.extend(counts.iter().map(|c| c.to_string()));
+    let rates = &measures[MEASURES.len()..];
+    let scored = set
+        .lexicons
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.role.is_scored());
+    for ((i, _), rate) in scored.zip(rates) {
+        row.push(s.author[i].to_string());
+        row.push(fixed(*rate));
+        row.push(s.quoted[i].to_string());
+        row.push(s.headline[i].to_string());
+    }
+    row.extend(a.extra.iter().map(|v| inert(v)));
+    row
+}
+
+/// `hits.csv` columns.
+pub fn hit_header() -> Vec<String> {
+    strings(&[
+        "article_id",
+        "source",
+        "voice",
+        "field",
+        "lexicon",
+        "side",
+        "weight",
+        "entry",
+        "entry_line",
+        "matched",
+        "byte_start",
+        "byte_end",
+        "char_start",
+        "char_end",
+        "sentence_index",
+        "speaker",
+        "sentence",
+    ])
+}
+
+/// `quotes.csv` columns.
+pub fn quote_header() -> Vec<String> {
+    strings(&[
+        "article_id",
+        "source",
+        "kind",
+        "words",
+        "speaker",
+        "speaker_kind",
+        "speaker_resolved",
+        "cue",
+        "cue_class",
+        "byte_start",
+        "byte_end",
+        "char_start",
+        "char_end",
+        "closed",
+        "depth",
+        "paragraphs",
+        "in_headline",
+        "sentence_index",
+        "text",
+    ])
+}
+
+/// `skipped.csv` columns.
+pub fn skip_header() -> Vec<String> {
+    strings(&["input", "line", "id", "source", "reason"])
+}
+
+/// Render the `articles.csv` row, the `hits.csv` rows (with `with_hits`) and the
+/// `quotes.csv` rows of one article.
+pub fn render(
+    set: &LexiconSet,
+    article: &Article,
+    analysis: &Analysis,
+    measures: &[Option<f64>],
+    with_hits: bool,
+) -> Rendered {
+    let opt = |x: Option<usize>| x.map_or(String::new(), |i| i.to_string());
+    let mut hits = csv_writer();
+    if with_hits {
+        for h in &analysis.hits {
+            let lex = &set.lexicons[h.lexicon];
+            let entry = &lex.entries[h.entry];
+            let _ = hits.write_record([
+                inert(&article.id),
+                inert(&article.source),
+                h.voice.as_str().to_string(),
+                h.field.as_str().to_string(),
+                lex.id.clone(),
+                lex.side.as_str().to_string(),
+                fixed(Some(lex.weight)),
+                inert(&entry.written),
+                entry.line.to_string(),
+                inert(&h.matched),
+                h.bytes.start.to_string(),
+                h.bytes.end.to_string(),
+                h.chars.start.to_string(),
+                h.chars.end.to_string(),
+                opt(h.sentence_index),
+                inert(&h.speaker),
+                inert(&h.sentence),
+            ]);
+        }
+    }
+    let mut quotes = csv_writer();
+    for q in &analysis.quotes {
+        let _ = quotes.write_record([
+            inert(&article.id),
+            inert(&article.source),
+            q.kind.to_string(),
+            q.words.to_string(),
+            inert(&q.speaker),
+            q.speaker_kind.as_str().to_string(),
+            inert(&q.speaker_resolved),
+            inert(&q.cue),
+            q.cue_class.to_string(),
+            q.bytes.start.to_string(),
+            q.bytes.end.to_string(),
+            q.chars.start.to_string(),
+            q.chars.end.to_string(),
+            q.closed.to_string(),
+            q.depth.to_string(),
+            q.paragraphs.to_string(),
+            q.in_headline.to_string(),
+            opt(q.sentence_index),
+            inert(&q.text),
+        ]);
+    }
+    Rendered {
+        article: record_bytes(article_row(set, article, analysis, measures)),
+        hits: hits.into_inner().unwrap_or_default(),
+        quotes: quotes.into_inner().unwrap_or_default(),
+    }
+}
