@@ -1178,8 +1178,8 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
         }
     }
     order.sort();
-    // named speakers so far, and person names mentioned in the text, by sentence
-    let mentions = person_mentions(ctx);
+    // person names mentioned in the text, by sentence: found only if a pronoun needs them
+    let mut mentions: Option<Vec<(usize, String)>> = None;
     let mut named: Vec<(usize, String)> = Vec::new(); // (sentence, name)
     for (_, si, is_quote, i) in order {
         let sp = if is_quote {
@@ -1200,6 +1200,7 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
                     // no named speaker nearby: a person named in this or the two previous
                     // sentences
                     recent = mentions
+                        .get_or_insert_with(|| person_mentions(ctx))
                         .iter()
                         .filter(|(s, _)| *s <= si && si - *s <= 2)
                         .map(|(_, n)| n)
