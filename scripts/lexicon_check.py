@@ -15,6 +15,8 @@ For every category and side it prints, over the article texts (titles left out):
              article as the category flagged there (seed "7:<group>", mean of 20 repeats)
   cover      share of author-voice lexical spans (in_quote false) with at least one flagged
              token, and its baseline
+Rows: `all`, each side (`side:`), each side's author-voice hits only (`author:`; hits.csv
+`voice = author`), then each category.
 Informational spans (content selection, which no lexicon can see) are reported apart.
 Standard library only. Offsets are Unicode code points, as in hits.csv's char columns.
 """
@@ -54,7 +56,8 @@ def main(gold_path, hits_path, repeats=20, seed=7):
             if row["field"] != "text":
                 continue
             hits[row["article_id"]].append(
-                (int(row["char_start"]), int(row["char_end"]), row["lexicon"], row["side"])
+                (int(row["char_start"]), int(row["char_end"]), row["lexicon"], row["side"],
+                 row.get("voice", ""))
             )
 
     groups = defaultdict(lambda: defaultdict(set))  # group -> id -> token indices flagged
@@ -78,9 +81,12 @@ def main(gold_path, hits_path, repeats=20, seed=7):
             for sp in lexical
             if not sp["in_quote"]
         ]
-        for hs, he, lex, side in hits.get(aid, []):
+        for hs, he, lex, side, voice in hits.get(aid, []):
             flagged = {i for i, (s, e, _) in enumerate(toks) if hs < e and s < he}
-            for g in (lex, "side:" + side, "all"):
+            gs = [lex, "side:" + side, "all"]
+            if voice == "author":
+                gs.append("author:" + side)
+            for g in gs:
                 groups[g][aid] |= flagged
 
     n_auth = sum(len(v) for v in auth_spans.values())
@@ -99,7 +105,8 @@ def main(gold_path, hits_path, repeats=20, seed=7):
         return flagged, inside, info, covered
 
     print(f"{'group':34} {'flags':>6} {'prec':>7} {'base':>7} {'cover':>7} {'base':>7} {'info%':>6}")
-    for g in sorted(groups, key=lambda g: (not g.startswith("all"), not g.startswith("side:"), g)):
+    order = lambda g: (not g.startswith("all"), not g.startswith("side:"), not g.startswith("author:"), g)
+    for g in sorted(groups, key=order):
         flag_by_id = groups[g]
         flagged, inside, info, covered = score(flag_by_id)
         # one generator per group, so a group's baseline does not move when another changes
