@@ -136,6 +136,17 @@ pub struct ArticleScore {
     pub author: Vec<u64>,
     pub quoted: Vec<u64>,
     pub headline: Vec<u64>,
+    /// Quotations, paraphrases and their speakers and cues, counted.
+    pub attributions: Attributions,
+    /// Different speakers quoted or paraphrased (as in `speakers.csv`).
+    pub distinct_speakers: u64,
+    /// Per speaker (display name, kind).
+    pub speakers: BTreeMap<(String, SpeakerKind), SpeakerCount>,
+}
+
+/// Counts of the body's quotations and attributions; per outlet they add up with `+=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Attributions {
     /// Body quotations by kind (top level), and paraphrases (indirect speech, `according to`).
     pub direct: u64,
     pub partial: u64,
@@ -148,7 +159,6 @@ pub struct ArticleScore {
     pub pronoun: u64,
     pub anonymous: u64,
     pub unattributed: u64,
-    pub distinct_speakers: u64,
     /// Cues of those attributions, by class.
     pub neutral_cues: u64,
     pub loaded_cues: u64,
@@ -156,8 +166,59 @@ pub struct ArticleScore {
     pub attributed_sentences: u64,
     /// Body sentences with an author-voice advocacy hit and no attribution.
     pub unattributed_advocacy_sentences: u64,
-    /// Per speaker (display name, kind).
-    pub speakers: BTreeMap<(String, SpeakerKind), SpeakerCount>,
+}
+
+impl Attributions {
+    /// Report column names of [`Attributions::values`], in order.
+    pub const COLUMNS: [&'static str; 12] = [
+        "direct_quotes",
+        "partial_quotes",
+        "scare_quotes",
+        "paraphrases",
+        "named",
+        "pronoun",
+        "anonymous",
+        "unattributed",
+        "neutral_cues",
+        "loaded_cues",
+        "attributed_sentences",
+        "unattributed_advocacy_sentences",
+    ];
+
+    /// The counts, in the order of [`Attributions::COLUMNS`].
+    pub fn values(&self) -> [u64; 12] {
+        [
+            self.direct,
+            self.partial,
+            self.scare,
+            self.paraphrases,
+            self.named,
+            self.pronoun,
+            self.anonymous,
+            self.unattributed,
+            self.neutral_cues,
+            self.loaded_cues,
+            self.attributed_sentences,
+            self.unattributed_advocacy_sentences,
+        ]
+    }
+}
+
+impl std::ops::AddAssign for Attributions {
+    fn add_assign(&mut self, o: Attributions) {
+        self.direct += o.direct;
+        self.partial += o.partial;
+        self.scare += o.scare;
+        self.paraphrases += o.paraphrases;
+        self.named += o.named;
+        self.pronoun += o.pronoun;
+        self.anonymous += o.anonymous;
+        self.unattributed += o.unattributed;
+        self.neutral_cues += o.neutral_cues;
+        self.loaded_cues += o.loaded_cues;
+        self.attributed_sentences += o.attributed_sentences;
+        self.unattributed_advocacy_sentences += o.unattributed_advocacy_sentences;
+    }
 }
 
 /// Names of the scalar article measures, before the per-category rates.
@@ -185,16 +246,6 @@ impl ArticleScore {
         weighted(&self.author, set, side)
     }
 
-    /// Hits of one side in one voice, unweighted.
-    pub fn side_hits(&self, set: &LexiconSet, side: Side, voice: Voice) -> u64 {
-        let counts = match voice {
-            Voice::Author => &self.author,
-            Voice::Quoted => &self.quoted,
-            Voice::Headline => &self.headline,
-        };
-        side_sum(counts, set, side)
-    }
-
     /// The article measures, in the order of [`measure_names`].
     pub fn measures(&self, set: &LexiconSet) -> Vec<Option<f64>> {
         let author_words = self.author_words() as f64;
@@ -209,11 +260,19 @@ impl ArticleScore {
             per_1k(n),
             balance(a, n),
             ratio(self.quoted_words, self.words),
-            ratio(self.attributed_sentences, self.sentences),
-            (self.words > 0)
-                .then(|| 1000.0 * (self.direct + self.partial) as f64 / self.words as f64),
-            ratio(self.loaded_cues, self.neutral_cues + self.loaded_cues),
-            ratio(self.unattributed_advocacy_sentences, self.sentences),
+            ratio(self.attributions.attributed_sentences, self.sentences),
+            (self.words > 0).then(|| {
+                1000.0 * (self.attributions.direct + self.attributions.partial) as f64
+                    / self.words as f64
+            }),
+            ratio(
+                self.attributions.loaded_cues,
+                self.attributions.neutral_cues + self.attributions.loaded_cues,
+            ),
+            ratio(
+                self.attributions.unattributed_advocacy_sentences,
+                self.sentences,
+            ),
         ];
         out.extend(
             set.lexicons
@@ -414,24 +473,25 @@ impl Analyzer {
 
         // Quotations, speakers and cues of the body.
         let mut distinct = BTreeSet::new();
-        let mut count_speaker =
-            |score: &mut ArticleScore, sp: &attribution::Speaker, cue: Option<usize>| {
-                match sp.kind {
-                    SpeakerKind::Person | SpeakerKind::Organisation => score.named += 1,
-                    SpeakerKind::Pronoun if sp.resolved.is_some() => score.named += 1,
-                    SpeakerKind::Pronoun => score.pronoun += 1,
-                    SpeakerKind::Anonymous => score.anonymous += 1,
-                    SpeakerKind::Unattributed => score.unattributed += 1,
-                }
-                if sp.kind != SpeakerKind::Unattributed {
-                    distinct.insert(display(sp));
-                }
-                match cue.map(|c| found.cues[c].class) {
-                    Some(CueClass::Neutral) => score.neutral_cues += 1,
-                    Some(CueClass::Loaded) => score.loaded_cues += 1,
-                    None => {}
-                }
-            };
+        let mut count_speaker = |score: &mut ArticleScore,
+                                 sp: &attribution::Speaker,
+                                 cue: Option<usize>| {
+            match sp.kind {
+                SpeakerKind::Person | SpeakerKind::Organisation => score.attributions.named += 1,
+                SpeakerKind::Pronoun if sp.resolved.is_some() => score.attributions.named += 1,
+                SpeakerKind::Pronoun => score.attributions.pronoun += 1,
+                SpeakerKind::Anonymous => score.attributions.anonymous += 1,
+                SpeakerKind::Unattributed => score.attributions.unattributed += 1,
+            }
+            if sp.kind != SpeakerKind::Unattributed {
+                distinct.insert(display(sp));
+            }
+            match cue.map(|c| found.cues[c].class) {
+                Some(CueClass::Neutral) => score.attributions.neutral_cues += 1,
+                Some(CueClass::Loaded) => score.attributions.loaded_cues += 1,
+                None => {}
+            }
+        };
         for qa in &found.attribution.quotes {
             let Some(q) = found.quotes.get(qa.quote) else {
                 continue;
@@ -441,7 +501,7 @@ impl Analyzer {
             }
             match qa.kind {
                 QuoteKind::Scare => {
-                    score.scare += 1;
+                    score.attributions.scare += 1;
                     if let Some(i) = self.scare {
                         score.author[i] += 1;
                         if let Some(si) = doc.sentence_index(q.span.start) {
@@ -450,8 +510,8 @@ impl Analyzer {
                     }
                     continue;
                 }
-                QuoteKind::Direct => score.direct += 1,
-                QuoteKind::Partial => score.partial += 1,
+                QuoteKind::Direct => score.attributions.direct += 1,
+                QuoteKind::Partial => score.attributions.partial += 1,
             }
             let qwords = count_words(q.inner.of(&doc.text)) as u64;
             score.quoted_words += qwords;
@@ -464,7 +524,7 @@ impl Analyzer {
             if in_headline(p.span) {
                 continue;
             }
-            score.paraphrases += 1;
+            score.attributions.paraphrases += 1;
             count_speaker(&mut score, &p.speaker, Some(p.cue));
             score
                 .speakers
@@ -482,10 +542,10 @@ impl Analyzer {
                 .copied()
                 .unwrap_or(false)
         };
-        score.attributed_sentences = (0..doc.sentences.len())
+        score.attributions.attributed_sentences = (0..doc.sentences.len())
             .filter(|si| !headline_sentences.contains(si) && attributed(*si))
             .count() as u64;
-        score.unattributed_advocacy_sentences = advocacy_sentences
+        score.attributions.unattributed_advocacy_sentences = advocacy_sentences
             .iter()
             .filter(|&&si| !headline_sentences.contains(&si) && !attributed(si))
             .count() as u64;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::ops::AddAssign;
 
 use crate::attribution::SpeakerKind;
-use crate::score::ArticleScore;
+use crate::score::{ArticleScore, Attributions};
 
 /// Everything kept about one outlet.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,18 +22,7 @@ pub struct OutletAcc {
     pub quoted_words: u64,
     pub sentences: u64,
     pub headline_words: u64,
-    pub direct: u64,
-    pub partial: u64,
-    pub scare: u64,
-    pub paraphrases: u64,
-    pub named: u64,
-    pub pronoun: u64,
-    pub anonymous: u64,
-    pub unattributed: u64,
-    pub neutral_cues: u64,
-    pub loaded_cues: u64,
-    pub attributed_sentences: u64,
-    pub unattributed_advocacy_sentences: u64,
+    pub attributions: Attributions,
     /// Hits per category and voice.
     pub author: Vec<u64>,
     pub quoted: Vec<u64>,
@@ -92,18 +81,7 @@ impl OutletAcc {
             quoted_words: s.quoted_words,
             sentences: s.sentences,
             headline_words: s.headline_words,
-            direct: s.direct,
-            partial: s.partial,
-            scare: s.scare,
-            paraphrases: s.paraphrases,
-            named: s.named,
-            pronoun: s.pronoun,
-            anonymous: s.anonymous,
-            unattributed: s.unattributed,
-            neutral_cues: s.neutral_cues,
-            loaded_cues: s.loaded_cues,
-            attributed_sentences: s.attributed_sentences,
-            unattributed_advocacy_sentences: s.unattributed_advocacy_sentences,
+            attributions: s.attributions,
             author: s.author.clone(),
             quoted: s.quoted.clone(),
             headline: s.headline.clone(),
@@ -158,18 +136,7 @@ impl AddAssign<&OutletAcc> for OutletAcc {
         self.quoted_words += o.quoted_words;
         self.sentences += o.sentences;
         self.headline_words += o.headline_words;
-        self.direct += o.direct;
-        self.partial += o.partial;
-        self.scare += o.scare;
-        self.paraphrases += o.paraphrases;
-        self.named += o.named;
-        self.pronoun += o.pronoun;
-        self.anonymous += o.anonymous;
-        self.unattributed += o.unattributed;
-        self.neutral_cues += o.neutral_cues;
-        self.loaded_cues += o.loaded_cues;
-        self.attributed_sentences += o.attributed_sentences;
-        self.unattributed_advocacy_sentences += o.unattributed_advocacy_sentences;
+        self.attributions += o.attributions;
         add_vec(&mut self.author, &o.author, |x, y| *x += *y);
         add_vec(&mut self.quoted, &o.quoted, |x, y| *x += *y);
         add_vec(&mut self.headline, &o.headline, |x, y| *x += *y);
@@ -197,7 +164,10 @@ mod tests {
             author: vec![hits],
             quoted: vec![1],
             headline: vec![0],
-            direct: hits % 3,
+            attributions: Attributions {
+                direct: hits % 3,
+                ..Attributions::default()
+            },
             ..ArticleScore::default()
         };
         score.speakers.insert(
@@ -230,7 +200,7 @@ mod tests {
                 prop_assert_eq!(forward.words, other.words);
                 prop_assert_eq!(&forward.author, &other.author);
                 prop_assert_eq!(&forward.quoted, &other.quoted);
-                prop_assert_eq!(forward.direct, other.direct);
+                prop_assert_eq!(forward.attributions, other.attributions);
                 prop_assert_eq!(&forward.speakers, &other.speakers);
                 for (a, b) in forward.measures.iter().zip(&other.measures) {
                     let (sa, sb) = (summarize(a), summarize(b));

@@ -1,10 +1,10 @@
 //! Per-outlet rows: the schemas of `sources.csv` and `speakers.csv`.
 
-use super::rows::COUNTS;
+use super::rows::{count_columns, side_counts};
 use super::{fixed, inert};
 use crate::aggregate::{OutletAcc, Outlets, summarize};
 use crate::lexicon::{LexiconSet, Side};
-use crate::score::{balance, measure_names, side_sum, weighted};
+use crate::score::{balance, measure_names, weighted};
 
 const STATS: [&str; 5] = ["mean", "sd", "median", "ci_low", "ci_high"];
 
@@ -29,7 +29,7 @@ pub fn source_header(set: &LexiconSet) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    h.extend(COUNTS.iter().map(|s| s.to_string()));
+    h.extend(count_columns());
     for m in measure_names(set) {
         for st in STATS {
             h.push(format!("{m}_{st}"));
@@ -82,34 +82,19 @@ fn source_row(set: &LexiconSet, rank: usize, name: &str, acc: &OutletAcc) -> Vec
         fixed(per_1k(n)),
         fixed(balance(a, n)),
         fixed(ratio(acc.quoted_words, acc.words)),
-        fixed(ratio(acc.attributed_sentences, acc.sentences)),
-        fixed(ratio(acc.loaded_cues, acc.neutral_cues + acc.loaded_cues)),
+        fixed(ratio(acc.attributions.attributed_sentences, acc.sentences)),
+        fixed(ratio(
+            acc.attributions.loaded_cues,
+            acc.attributions.neutral_cues + acc.attributions.loaded_cues,
+        )),
         summaries.get(4).map_or(0, |s| s.n).to_string(),
         summaries.iter().all(|s| s.median_exact).to_string(),
     ];
-    let counts = [
-        side_sum(&acc.author, set, Side::Advocacy),
-        side_sum(&acc.author, set, Side::Neutral),
-        side_sum(&acc.quoted, set, Side::Advocacy),
-        side_sum(&acc.quoted, set, Side::Neutral),
-        side_sum(&acc.headline, set, Side::Advocacy),
-        side_sum(&acc.headline, set, Side::Neutral),
-        acc.direct,
-        acc.partial,
-        acc.scare,
-        acc.paraphrases,
-        acc.named,
-        acc.pronoun,
-        acc.anonymous,
-        acc.unattributed,
-        acc.distinct_speakers(),
-        acc.neutral_cues,
-        acc.loaded_cues,
-        acc.attributed_sentences,
-        acc.unattributed_advocacy_sentences,
-        acc.quoted_words,
-    ];
-    row.extend(counts.iter().map(|c| c.to_string()));
+    let counts = side_counts(set, &acc.author, &acc.quoted, &acc.headline)
+        .into_iter()
+        .chain(acc.attributions.values())
+        .chain([acc.distinct_speakers(), acc.quoted_words]);
+    row.extend(counts.map(|c| c.to_string()));
     for s in &summaries {
         row.push(fixed(s.mean));
         row.push(fixed(s.sd));

@@ -4,35 +4,49 @@
 use super::{Rendered, csv_writer, fixed, inert, record_bytes};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Side};
-use crate::score::{Analysis, MEASURES, Voice};
+use crate::score::{Analysis, Attributions, MEASURES, side_sum};
 
 fn strings(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-/// Count columns of `articles.csv` and `sources.csv`, after the measures, in this order.
-pub(crate) const COUNTS: [&str; 20] = [
+/// Count columns of `articles.csv` and `sources.csv`, after the measures: hits by side and
+/// voice, then [`Attributions::COLUMNS`], then these.
+pub(crate) const SIDE_COUNTS: [&str; 6] = [
     "advocacy_hits",
     "neutral_hits",
     "quoted_advocacy_hits",
     "quoted_neutral_hits",
     "headline_advocacy_hits",
     "headline_neutral_hits",
-    "direct_quotes",
-    "partial_quotes",
-    "scare_quotes",
-    "paraphrases",
-    "named",
-    "pronoun",
-    "anonymous",
-    "unattributed",
-    "distinct_speakers",
-    "neutral_cues",
-    "loaded_cues",
-    "attributed_sentences",
-    "unattributed_advocacy_sentences",
-    "quoted_words",
 ];
+pub(crate) const OTHER_COUNTS: [&str; 2] = ["distinct_speakers", "quoted_words"];
+
+/// All count column names, in order.
+pub(crate) fn count_columns() -> impl Iterator<Item = String> {
+    SIDE_COUNTS
+        .iter()
+        .chain(Attributions::COLUMNS.iter())
+        .chain(OTHER_COUNTS.iter())
+        .map(|s| s.to_string())
+}
+
+/// Hits of each side in each voice, in the order of [`SIDE_COUNTS`].
+pub(crate) fn side_counts(
+    set: &LexiconSet,
+    author: &[u64],
+    quoted: &[u64],
+    headline: &[u64],
+) -> [u64; 6] {
+    [
+        side_sum(author, set, Side::Advocacy),
+        side_sum(author, set, Side::Neutral),
+        side_sum(quoted, set, Side::Advocacy),
+        side_sum(quoted, set, Side::Neutral),
+        side_sum(headline, set, Side::Advocacy),
+        side_sum(headline, set, Side::Neutral),
+    ]
+}
 
 /// `articles.csv` columns.
 pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String> {
@@ -48,7 +62,7 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "headline_in_text",
     ]);
     h.extend(MEASURES.iter().map(|s| s.to_string()));
-    h.extend(COUNTS.iter().map(|s| s.to_string()));
+    h.extend(count_columns());
     for l in set.lexicons.iter().filter(|l| l.role.is_scored()) {
         for suffix in ["n", "per_1k", "quoted_n", "headline_n"] {
             h.push(format!("{}.{suffix}", l.id));
@@ -80,29 +94,11 @@ fn article_row(
     row.push(s.words.to_string());
     row.push(s.sentences.to_string());
     row.extend(measures[2..MEASURES.len()].iter().map(|m| fixed(*m)));
-    let counts = [
-        s.side_hits(set, Side::Advocacy, Voice::Author),
-        s.side_hits(set, Side::Neutral, Voice::Author),
-        s.side_hits(set, Side::Advocacy, Voice::Quoted),
-        s.side_hits(set, Side::Neutral, Voice::Quoted),
-        s.side_hits(set, Side::Advocacy, Voice::Headline),
-        s.side_hits(set, Side::Neutral, Voice::Headline),
-        s.direct,
-        s.partial,
-        s.scare,
-        s.paraphrases,
-        s.named,
-        s.pronoun,
-        s.anonymous,
-        s.unattributed,
-        s.distinct_speakers,
-        s.neutral_cues,
-        s.loaded_cues,
-        s.attributed_sentences,
-        s.unattributed_advocacy_sentences,
-        s.quoted_words,
-    ];
-    row.extend(counts.iter().map(|c| c.to_string()));
+    let counts = side_counts(set, &s.author, &s.quoted, &s.headline)
+        .into_iter()
+        .chain(s.attributions.values())
+        .chain([s.distinct_speakers, s.quoted_words]);
+    row.extend(counts.map(|c| c.to_string()));
     let rates = &measures[MEASURES.len()..];
     let scored = set
         .lexicons
