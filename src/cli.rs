@@ -19,8 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, skipped.csv,
-    /// manifest.json).
+    /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, quotes.csv,
+    /// speakers.csv, skipped.csv, manifest.json).
     Analyze(AnalyzeArgs),
     /// Inspect the lexicons in use.
     #[command(subcommand)]

@@ -95,6 +95,7 @@ fn help_texts_read_well() {
     let top = run(&["--help"]);
     assert_eq!(top.code, 0);
     assert!(top.stdout.contains("analyze"), "{}", top.stdout);
+    assert!(top.stdout.contains("quotes.csv"), "{}", top.stdout);
     assert!(top.stdout.contains("Exit codes"), "{}", top.stdout);
     let analyze = run(&["analyze", "--help"]);
     assert_eq!(analyze.code, 0);
