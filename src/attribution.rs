@@ -476,6 +476,30 @@ const TITLES: &[&str] = &[
     "sgt", "adm", "maj", "rev", "hon", "st", "jr", "sr",
 ];
 
+/// How far from a cue or quotation the rules look for a speaker phrase, in bytes. Speaker
+/// phrases are short; the bound keeps the work linear on a sentence of any length.
+const WINDOW: usize = 1000;
+/// Longest paraphrase content kept, in bytes (cut at a word boundary).
+const MAX_CONTENT: usize = 600;
+
+/// `pos - n`, moved forward to a char boundary, never below `floor`.
+fn back(text: &str, pos: usize, n: usize, floor: usize) -> usize {
+    let mut p = pos.saturating_sub(n).max(floor);
+    while p < pos && !text.is_char_boundary(p) {
+        p += 1;
+    }
+    p
+}
+
+/// `pos + n`, moved back to a char boundary, never above `ceil`.
+fn ahead(text: &str, pos: usize, n: usize, ceil: usize) -> usize {
+    let mut p = pos.saturating_add(n).min(ceil);
+    while p > pos && !text.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Token {
     span: Span,
@@ -803,7 +827,8 @@ impl Ctx<'_> {
     /// The speaker right after a cue (`said Zakharov`, `said he`, `according to X`).
     fn speaker_after(&self, cue_end: usize, limit: usize) -> Option<Speaker> {
         let text = self.text();
-        let toks = tokens(text, Span::new(cue_end, limit.max(cue_end)));
+        let limit = ahead(text, cue_end, WINDOW, limit.max(cue_end));
+        let toks = tokens(text, Span::new(cue_end, limit));
         let mut k = 0;
         if let Some(t) = toks.first() {
             if t.word && lower(t.span.of(text)) == "the" {
@@ -891,7 +916,8 @@ impl Ctx<'_> {
         if phrase == "according to" {
             return self.speaker_after(cue.span.end, sent.end);
         }
-        let seg = Span::new(seg_start.max(sent.start), cue.span.start);
+        let floor = back(text, cue.span.start, WINDOW, seg_start.max(sent.start));
+        let seg = Span::new(floor, cue.span.start);
         // `X was quoted by Y as saying`
         let before = &text[seg.start..seg.end];
         if let Some(at) = before
@@ -990,11 +1016,12 @@ pub fn attribute(
                 if inside_quote(c.span.start) {
                     continue;
                 }
-                let seg_start = top
-                    .iter()
-                    .map(|&i| quotes[i].span.end)
-                    .filter(|&e| e <= c.span.start && e > sent.start)
-                    .max()
+                // the clause starts after the last quotation that ends before the cue
+                let before_cue = top.partition_point(|&i| quotes[i].span.end <= c.span.start);
+                let seg_start = before_cue
+                    .checked_sub(1)
+                    .map(|k| quotes[top[k]].span.end)
+                    .filter(|&e| e > sent.start)
                     .unwrap_or(sent.start);
                 if let Some(sp) = ctx.cue_speaker(j, seg_start) {
                     found = Some((j, sp));
@@ -1014,7 +1041,10 @@ pub fn attribute(
             },
         };
         let inner_words = q.inner.of(text).split_whitespace().count();
-        let before = text[sent.start.min(q.span.start)..q.span.start].trim_end();
+        // what stands before the quotation in its sentence, within the window: whitespace is
+        // collapsed, so an empty window means the quotation starts the sentence
+        let window = back(text, q.span.start, WINDOW, sent.start.min(q.span.start));
+        let before = text[window..q.span.start].trim_end();
         let starts_sentence = before.is_empty()
             || before.ends_with([':', ','])
             || cue.is_some_and(|j| {
@@ -1065,13 +1095,13 @@ pub fn attribute(
         let sp_span = sp.span.unwrap_or(c.span);
         let after_start = c.span.end.max(sp_span.end);
         let mut rest = Span::new(after_start, sent.end);
-        let rest_text = rest.of(text);
+        let rest_text = &text[rest.start..ahead(text, rest.start, WINDOW, rest.end)];
         if let Some(at) = rest_text.find(" that ") {
             if rest_text[..at].split_whitespace().count() <= 6 {
                 rest.start += at + " that ".len();
             }
         }
-        let rest_words = rest.of(text).split_whitespace().count();
+        let rest_words = rest.of(text).split_whitespace().take(2).count();
         // `..., X said, setting a record`: the cue closes the reporting clause
         let closes = text[c.span.end..sent.end.max(c.span.end)]
             .trim_start()
@@ -1084,6 +1114,16 @@ pub fn attribute(
         if span.is_empty() {
             continue;
         }
+        // a paraphrase in a sentence without end is cut at a word boundary
+        let span = if span.len() > MAX_CONTENT {
+            let cut = ahead(text, span.start, MAX_CONTENT, span.end);
+            let cut = text[span.start..cut]
+                .rfind(' ')
+                .map_or(cut, |i| span.start + i);
+            Span::new(span.start, cut)
+        } else {
+            span
+        };
         out.attributed_sentences[si] = true;
         out.paraphrases.push(Paraphrase {
             span,
@@ -1102,7 +1142,6 @@ pub fn attribute(
 /// attribution in the previous paragraph (the newspaper convention: `Smith said ...` then a
 /// paragraph of quotation). Such quotations have no cue of their own.
 fn inherit_from_previous_paragraph(ctx: &Ctx, quotes: &[Quote], out: &mut Attribution) {
-    let text = ctx.text();
     let para_of = |byte: usize| ctx.doc.paragraphs.partition_point(|p| p.end < byte);
     // the last attributed speaker of each paragraph, by position
     let mut last: Vec<(usize, usize, Speaker)> = Vec::new(); // (paragraph, position, speaker)
@@ -1131,7 +1170,8 @@ fn inherit_from_previous_paragraph(ctx: &Ctx, quotes: &[Quote], out: &mut Attrib
         let Some(para) = ctx.doc.paragraphs.get(pi) else {
             continue;
         };
-        if !text[para.start..q.span.start].trim().is_empty() || pi == 0 {
+        // paragraphs are trimmed: the quotation opens it when it starts where it starts
+        if q.span.start != para.start || pi == 0 {
             continue;
         }
         let k = last.partition_point(|(p, _, _)| *p < pi);
@@ -1655,6 +1695,19 @@ mod tests {
                     || q.speaker.kind == SpeakerKind::Person)
         );
         assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn one_endless_sentence_with_many_quotations_stays_linear() {
+        let text: String = (0..5000)
+            .map(|i| format!("officials said \"we will vote on item {i} today\" and "))
+            .collect();
+        let started = std::time::Instant::now();
+        let (doc, quotes, _, a) = run(&text);
+        assert_eq!(doc.sentences.len(), 1);
+        assert_eq!(a.quotes.len(), quotes.len());
+        assert!(a.paraphrases.iter().all(|p| p.span.len() <= MAX_CONTENT));
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 
     proptest::proptest! {

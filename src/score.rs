@@ -727,6 +727,35 @@ fn quote_rows_of(
         .collect()
 }
 
+/// Longest sentence `hits.csv` repeats whole, in bytes; a longer one (scraped text without
+/// punctuation can run to megabytes) is cut to `CONTEXT_BYTES / 2` either side of the match.
+pub const CONTEXT_BYTES: usize = 600;
+
+/// The sentence of a match, or a window of it around the match with `…` at the cuts.
+fn context(text: &str, sentence: Span, at: Span) -> String {
+    if sentence.len() <= CONTEXT_BYTES {
+        return sentence.of(text).to_string();
+    }
+    let half = CONTEXT_BYTES / 2;
+    let mut start = at.start.saturating_sub(half).max(sentence.start);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (at.end + half).min(sentence.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end - start + 6);
+    if start > sentence.start {
+        out.push('…');
+    }
+    out.push_str(&text[start..end]);
+    if end < sentence.end {
+        out.push('…');
+    }
+    out
+}
+
 /// Turn matches in `doc` (made from `input`) into hits located in `input`.
 fn locate(
     doc: &Document,
@@ -748,7 +777,7 @@ fn locate(
     for ((m, voice), r) in matches.iter().zip(ranges) {
         let sentence_index = doc.sentence_index(m.span.start);
         let sentence = sentence_index
-            .map(|i| doc.sentences[i].of(&doc.text).to_string())
+            .map(|i| context(&doc.text, doc.sentences[i], m.span))
             .unwrap_or_default();
         out.push(Hit {
             lexicon: m.lexicon,
@@ -959,6 +988,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_huge_sentence_is_cut_around_the_match() {
+        let a = analyzer();
+        let text = format!(
+            "{} the regime fell {}",
+            "word ".repeat(2000),
+            "word ".repeat(2000)
+        );
+        let r = a.analyze(&article("", &text), true).unwrap();
+        let h = &r.hits[0];
+        assert!(
+            h.sentence.len() <= CONTEXT_BYTES + h.matched.len() + 6,
+            "{}",
+            h.sentence.len()
+        );
+        assert!(h.sentence.starts_with('…') && h.sentence.ends_with('…'));
+        assert!(h.sentence.contains("the regime fell"));
+        // a normal sentence is kept whole
+        let r = a
+            .analyze(&article("", "The regime fell, he said."), true)
+            .unwrap();
+        assert_eq!(r.hits[0].sentence, "The regime fell, he said.");
     }
 
     #[test]
