@@ -20,11 +20,71 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, quotes.csv,
-    /// speakers.csv, skipped.csv, manifest.json).
+    /// speakers.csv, frames.csv, skipped.csv, manifest.json).
     Analyze(AnalyzeArgs),
+    /// Measure how well the flags agree with annotated spans, beside a random baseline
+    /// (writes validation.csv and prints a summary).
+    Validate(ValidateArgs),
     /// Inspect the lexicons in use.
     #[command(subcommand)]
     Lexicons(LexiconsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Annotated articles: JSONL with `id`, `source`, `title`, `text` and `spans` (`start`,
+    /// `end` in Unicode code points, end exclusive, plus label fields such as `bias_type`).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Folder for validation.csv.
+    #[arg(short, long, value_name = "DIR", default_value = "validation")]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub lexicons: LexiconArgs,
+
+    /// Which hits flag tokens: one side's, or every side's.
+    #[arg(long, value_enum, default_value_t = SideArg::Advocacy)]
+    pub side: SideArg,
+
+    /// Which hits flag tokens: every voice's, or the outlet's own (outside quotations).
+    #[arg(long, value_enum, default_value_t = VoiceArg::All)]
+    pub voice: VoiceArg,
+
+    /// Keep only spans with this label, e.g. `--only bias_type=lexical`. Repeatable.
+    #[arg(long = "only", value_name = "FIELD=VALUE")]
+    pub only: Vec<String>,
+
+    /// Also report the figures split by this span label, e.g. `--by in_quote`. Repeatable.
+    #[arg(long = "by", value_name = "FIELD")]
+    pub by: Vec<String>,
+
+    /// Article field grouping articles on one event (`event_id`): adds the check that the
+    /// advocacy index orders each pair as the span density does, with a sign test.
+    #[arg(long, value_name = "FIELD")]
+    pub pair_by: Option<String>,
+
+    /// Repeats of the random baseline (each costs about one more pass over the tokens).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub repeats: u32,
+
+    /// Seed of the random baseline.
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SideArg {
+    Advocacy,
+    Neutral,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VoiceArg {
+    All,
+    Author,
 }
 
 /// Options shared by every command that uses lexicons.

@@ -105,9 +105,42 @@ pub fn field_map(pairs: &[String]) -> Result<FieldMap, ConfigError> {
     Ok(map)
 }
 
+/// Parse `--only FIELD=VALUE` filters.
+pub fn label_filters(pairs: &[String]) -> Result<Vec<(String, String)>, ConfigError> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(ConfigError(format!(
+                "--only `{pair}`: write FIELD=VALUE, e.g. --only bias_type=lexical"
+            ))),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_filters_parse_and_bad_ones_are_explained() {
+        let f = label_filters(&["bias_type=lexical".into(), " in_quote = false ".into()]).unwrap();
+        assert_eq!(
+            f,
+            [
+                ("bias_type".into(), "lexical".into()),
+                ("in_quote".into(), "false".into())
+            ]
+        );
+        assert!(
+            label_filters(&["lexical".into()])
+                .unwrap_err()
+                .0
+                .contains("FIELD=VALUE")
+        );
+    }
 
     #[test]
     fn field_pairs_map_and_bad_ones_are_explained() {

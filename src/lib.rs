@@ -47,5 +47,6 @@ pub mod report;
 pub mod score;
 pub mod span;
 pub mod text;
+pub mod validate;
 
 pub use report::lexicon_listing as lexicons_table;

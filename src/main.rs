@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use framescope::cli::{Cli, Command, LexiconsCommand};
-use framescope::config::{Config, LexiconConfig};
+use framescope::cli::{Cli, Command, LexiconsCommand, SideArg, VoiceArg};
+use framescope::config::{Config, LexiconConfig, label_filters};
 use framescope::{lexicons_table, pipeline};
 
 fn main() -> ExitCode {
@@ -52,6 +52,45 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            })
+        }
+        Command::Validate(args) => {
+            let cfg = LexiconConfig::from_args(&args.lexicons)?;
+            let opts = framescope::validate::Options {
+                side: match args.side {
+                    SideArg::Advocacy => Some(framescope::lexicon::Side::Advocacy),
+                    SideArg::Neutral => Some(framescope::lexicon::Side::Neutral),
+                    SideArg::All => None,
+                },
+                author_only: args.voice == VoiceArg::Author,
+                only: label_filters(&args.only)?,
+                by: args.by.clone(),
+                pair_by: args.pair_by.clone(),
+                repeats: args.repeats,
+                seed: args.seed,
+            };
+            let set = pipeline::load_lexicons(&cfg, false)?;
+            let analyzer = framescope::score::Analyzer::new(set)?;
+            let (gold, problems) = framescope::corpus::gold::read_gold(&args.gold)?;
+            for p in &problems {
+                eprintln!("framescope: skipped {p}");
+            }
+            let figures = framescope::validate::validate(&analyzer, &gold, &opts);
+            let path = framescope::report::write_validation(&args.out, &figures)?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(framescope::report::validation_summary(&figures).as_bytes())?;
+            writeln!(
+                out,
+                "{} articles read, {} lines skipped; figures in {}",
+                gold.len(),
+                problems.len(),
+                path.display()
+            )?;
+            out.flush()?;
+            Ok(if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             })
         }
         Command::Lexicons(LexiconsCommand::List(args)) => {

@@ -140,6 +140,9 @@ pub struct ArticleScore {
     pub attributions: Attributions,
     /// Different speakers quoted or paraphrased (as in `speakers.csv`).
     pub distinct_speakers: u64,
+    /// The frame (a `role: frame` category) with most body hits, if any; ties go to the
+    /// frame whose id sorts first.
+    pub dominant_frame: Option<usize>,
     /// Per speaker (display name, kind).
     pub speakers: BTreeMap<(String, SpeakerKind), SpeakerCount>,
 }
@@ -347,6 +350,7 @@ pub struct Analyzer {
     matcher: Matcher,
     cues: Matcher,
     speakers: Matcher,
+    frames: Matcher,
     scare: Option<usize>,
 }
 
@@ -363,12 +367,14 @@ impl Analyzer {
         let matcher = Matcher::new(&set)?;
         let cues = Matcher::with_filter(&set, |l| l.role == Role::Cue)?;
         let speakers = Matcher::with_filter(&set, |l| l.role == Role::Speaker)?;
+        let frames = Matcher::with_filter(&set, |l| l.role == Role::Frame)?;
         let scare = set.index_of(SCARE_QUOTES);
         Ok(Analyzer {
             set,
             matcher,
             cues,
             speakers,
+            frames,
             scare,
         })
     }
@@ -377,6 +383,12 @@ impl Analyzer {
         let folded = fold_case(&doc.text);
         let mut matches = Vec::new();
         self.matcher.find(&doc.text, &folded, &mut matches);
+        // frames are matched apart and may overlap the other families' hits
+        let before = matches.len();
+        self.frames.find(&doc.text, &folded, &mut matches);
+        if matches.len() > before {
+            matches.sort_by_key(|m| (m.span.start, m.lexicon));
+        }
         let mut cue_matches = Vec::new();
         self.cues.find(&doc.text, &folded, &mut cue_matches);
         let cues: Vec<Cue> = cue_matches
@@ -533,6 +545,7 @@ impl Analyzer {
                 .paraphrases += 1;
         }
         score.distinct_speakers = distinct.len() as u64;
+        score.dominant_frame = dominant_frame(&self.set, &score);
         score.quoted_words = score.quoted_words.min(words);
         let attributed = |si: usize| {
             found
@@ -630,6 +643,31 @@ impl Analyzer {
             quotes: quote_rows,
         })
     }
+}
+
+/// The frame with most body hits (author and quoted voice), ties to the first id.
+fn dominant_frame(set: &LexiconSet, score: &ArticleScore) -> Option<usize> {
+    let mut best: Option<(usize, u64)> = None;
+    for (i, l) in set.lexicons.iter().enumerate() {
+        if l.role != Role::Frame {
+            continue;
+        }
+        let n = score.author[i] + score.quoted[i];
+        if n > 0 && best.is_none_or(|(_, b)| n > b) {
+            best = Some((i, n));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Body hits of every frame, summed.
+pub fn frame_hits(set: &LexiconSet, author: &[u64], quoted: &[u64]) -> u64 {
+    set.lexicons
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.role == Role::Frame)
+        .map(|(i, _)| author.get(i).copied().unwrap_or(0) + quoted.get(i).copied().unwrap_or(0))
+        .sum()
 }
 
 /// How a speaker is shown: a pronoun's resolution when there is one, else as written.
@@ -1012,6 +1050,44 @@ mod tests {
             .analyze(&article("", "The regime fell, he said."), true)
             .unwrap();
         assert_eq!(r.hits[0].sentence, "The regime fell, he said.");
+    }
+
+    #[test]
+    fn frames_are_matched_apart_and_name_the_dominant_one() {
+        let set = LexiconSet::from_sources(vec![
+            SourceFile {
+                origin: "a.txt".into(),
+                default_id: Some("advocacy.labels".into()),
+                text: "#! side: advocacy\n#! description: d\nregime\n".into(),
+            },
+            SourceFile {
+                origin: "e.txt".into(),
+                default_id: Some("frames.economic".into()),
+                text: "#! side: none\n#! role: frame\n#! description: d\ntrade\nsanctions\n".into(),
+            },
+            SourceFile {
+                origin: "s.txt".into(),
+                default_id: Some("frames.security".into()),
+                text: "#! side: none\n#! role: frame\n#! description: d\nregime\nmissiles\n".into(),
+            },
+        ])
+        .unwrap();
+        let a = Analyzer::new(set).unwrap();
+        let r = a
+            .analyze(
+                &article(
+                    "",
+                    "The regime traded missiles; trade and sanctions grew, and trade fell.",
+                ),
+                true,
+            )
+            .unwrap();
+        // `regime` counts for the labels and for the security frame: frames never take a hit
+        assert_eq!(r.score.author, vec![1, 3, 2]);
+        assert_eq!(r.score.dominant_frame, Some(1));
+        assert_eq!(frame_hits(&a.set, &r.score.author, &r.score.quoted), 5);
+        // every count has its hit row
+        assert_eq!(r.hits.len(), 6);
     }
 
     #[test]

@@ -134,6 +134,7 @@ fn sample_reports_are_reproduced_byte_for_byte() {
         "hits.csv",
         "quotes.csv",
         "speakers.csv",
+        "frames.csv",
         "skipped.csv",
         "manifest.json",
     ] {
@@ -297,6 +298,7 @@ fn same_bytes_whatever_the_thread_count() {
             "hits.csv",
             "quotes.csv",
             "speakers.csv",
+            "frames.csv",
             "skipped.csv",
             "manifest.json",
         ] {
@@ -766,4 +768,63 @@ fn speakers_reconcile_with_quotes() {
             .any(|s| s["source"] == "Sputnik India" && s["speaker"].contains("Zakharov")),
         "{speakers:?}"
     );
+}
+
+/// `framescope validate` on a fixture whose figures are worked out by hand: article A has the
+/// advocacy hits `regime`, `claimed`, `shocking` (3 flagged tokens) and one annotated span
+/// (`shocking`); article B has none. Precision 1/3, recall 1/1, F1 0.5, coverage 1/1; the one
+/// sentence with hits is the one with the span (AUC 1); the one pair agrees (1 of 1, p = 1).
+#[test]
+fn validate_reports_hand_computed_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a_text = "The regime claimed a shocking victory. Officials said the vote was calm.";
+    let start = a_text.find("shocking").unwrap();
+    let gold = format!(
+        "{}\n{}\nnot json\n",
+        serde_json::json!({"id": "A", "source": "S1", "title": "", "text": a_text, "event_id": "e1",
+            "spans": [{"start": start, "end": start + 8, "bias_type": "lexical", "in_quote": false}]}),
+        serde_json::json!({"id": "B", "source": "S2", "title": "", "event_id": "e1",
+            "text": "The government said the vote was calm and orderly.", "spans": []}),
+    );
+    let gold_path = write(tmp.path(), "gold.jsonl", gold.as_bytes());
+    let out = tmp.path().join("val");
+    let r = run(&[
+        "validate",
+        "--gold",
+        gold_path.to_str().unwrap(),
+        "--by",
+        "in_quote",
+        "--pair-by",
+        "event_id",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "one gold line was skipped: {}", r.stderr);
+    assert!(r.stderr.contains("gold.jsonl:3:"), "{}", r.stderr);
+    assert!(r.stdout.contains("token_precision"), "{}", r.stdout);
+    let rows = read_csv(&out.join("validation.csv"));
+    let get = |metric: &str, field: &str| {
+        rows.iter()
+            .find(|r| r["metric"] == metric && r["split_field"] == field)
+            .unwrap_or_else(|| panic!("{metric} {field} missing: {rows:?}"))
+    };
+    assert_eq!(get("token_precision", "")["value"], "0.3333");
+    assert_eq!(get("token_precision", "")["n"], "3");
+    assert_eq!(get("token_recall", "")["value"], "1.0000");
+    assert_eq!(get("token_f1", "")["value"], "0.5000");
+    assert_eq!(get("span_coverage", "")["value"], "1.0000");
+    assert_eq!(get("sentence_auc", "")["value"], "1.0000");
+    assert_eq!(get("sentence_auc", "")["n"], "3");
+    assert_eq!(get("span_coverage", "in_quote")["split_value"], "false");
+    let pair = get("pair_agreement", "event_id");
+    assert_eq!(
+        (
+            pair["value"].as_str(),
+            pair["n"].as_str(),
+            pair["p"].as_str()
+        ),
+        ("1.0000", "1", "1.0000")
+    );
+    // every figure has its random baseline beside it
+    assert!(rows.iter().all(|r| !r["baseline"].is_empty()), "{rows:?}");
 }

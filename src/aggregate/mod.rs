@@ -29,6 +29,8 @@ pub struct OutletAcc {
     pub headline: Vec<u64>,
     /// Per speaker (display name, kind): quotations, quoted words, paraphrases, articles.
     pub speakers: BTreeMap<(String, SpeakerKind), SpeakerAcc>,
+    /// Articles per dominant frame (index into `LexiconSet::lexicons`).
+    pub dominant_frames: BTreeMap<usize, u64>,
     /// One accumulator per article measure (`score::measure_names`).
     pub measures: Vec<MeasureAcc>,
 }
@@ -98,6 +100,7 @@ impl OutletAcc {
                     (k.clone(), acc)
                 })
                 .collect(),
+            dominant_frames: s.dominant_frame.map(|i| (i, 1)).into_iter().collect(),
             measures: measures
                 .iter()
                 .map(|m| {
@@ -142,6 +145,9 @@ impl AddAssign<&OutletAcc> for OutletAcc {
         add_vec(&mut self.headline, &o.headline, |x, y| *x += *y);
         for (k, v) in &o.speakers {
             *self.speakers.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.dominant_frames {
+            *self.dominant_frames.entry(*k).or_default() += v;
         }
         add_vec(&mut self.measures, &o.measures, |x, y| *x += y);
     }

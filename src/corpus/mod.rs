@@ -18,6 +18,7 @@
 mod csvin;
 mod decode;
 mod folder;
+pub mod gold;
 mod jsonl;
 mod manifest;
 mod reasons;

@@ -6,7 +6,7 @@
 //! #! side: advocacy                  advocacy | neutral | none (required)
 //! #! weight: 1.0                     finite, >= 0 (default 1)
 //! #! case: insensitive               insensitive (default) | sensitive
-//! #! role: score                     score (default) | cue | speaker
+//! #! role: score                     score (default) | cue | speaker | frame
 //! #! description: one-sided labels   required
 //! # a comment
 //! regime                             one entry a line
@@ -57,6 +57,9 @@ pub enum Role {
     Cue,
     /// Not scored: its entries classify speakers (anonymous sources). Side must be `none`.
     Speaker,
+    /// Descriptive issue frames: counted per article and outlet like any category, matched
+    /// apart from the other families so they never take a hit from them. Side must be `none`.
+    Frame,
     /// Not from a file: a category whose hits come from a detector in code (scare quotes).
     Detector,
 }
@@ -67,6 +70,7 @@ impl Role {
             Role::Score => "score",
             Role::Cue => "cue",
             Role::Speaker => "speaker",
+            Role::Frame => "frame",
             Role::Detector => "detector",
         }
     }
@@ -294,11 +298,12 @@ pub fn parse(
                     "score" => role = Role::Score,
                     "cue" => role = Role::Cue,
                     "speaker" => role = Role::Speaker,
+                    "frame" => role = Role::Frame,
                     _ => p(
                         &mut problems,
                         line_no,
                         Severity::Error,
-                        format!("role `{value}` is not one of score, cue, speaker"),
+                        format!("role `{value}` is not one of score, cue, speaker, frame"),
                         raw,
                     ),
                 },
@@ -365,12 +370,15 @@ pub fn parse(
             "",
         );
     }
-    if role == Role::Speaker && side.is_some_and(|s| s != Side::None) {
+    if matches!(role, Role::Speaker | Role::Frame) && side.is_some_and(|s| s != Side::None) {
         p(
             &mut problems,
             0,
             Severity::Error,
-            "a `role: speaker` list is not scored; write `#! side: none`".into(),
+            format!(
+                "a `role: {}` list counts toward no side; write `#! side: none`",
+                role.as_str()
+            ),
             "",
         );
     }

@@ -271,16 +271,17 @@ fn read_file(path: &Path, sources: &mut Vec<SourceFile>, problems: &mut Vec<Prob
 /// lists): reported as a warning with both places. At run time the category whose id sorts
 /// first takes the hit.
 fn conflicts(lexicons: &[Lexicon]) -> Vec<Problem> {
-    let mut first: BTreeMap<(bool, bool, &str, bool), (&Lexicon, &Entry)> = BTreeMap::new();
+    let mut first: BTreeMap<(u8, bool, &str, bool), (&Lexicon, &Entry)> = BTreeMap::new();
     let mut out = Vec::new();
     for lex in lexicons {
         for e in &lex.entries {
-            let key = (
-                lex.role == Role::Speaker,
-                lex.case_sensitive,
-                e.pattern.as_str(),
-                e.wildcard,
-            );
+            // lexicons matched by the same matcher: the main one, speaker lists, frames
+            let group = match lex.role {
+                Role::Speaker => 1,
+                Role::Frame => 2,
+                _ => 0,
+            };
+            let key = (group, lex.case_sensitive, e.pattern.as_str(), e.wildcard);
             match first.get(&key) {
                 Some((other, oe)) => out.push(Problem {
                     origin: lex.origin.clone(),

@@ -10,7 +10,9 @@ mod outlets;
 mod rows;
 
 pub use cells::{fixed, inert};
-pub use outlets::{source_header, source_rows, speaker_header, speaker_rows};
+pub use outlets::{
+    frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
+};
 pub use rows::{article_header, hit_header, quote_header, render, skip_header};
 
 use std::fs::File;
@@ -27,6 +29,7 @@ pub const SOURCES: &str = "sources.csv";
 pub const HITS: &str = "hits.csv";
 pub const QUOTES: &str = "quotes.csv";
 pub const SPEAKERS: &str = "speakers.csv";
+pub const FRAMES: &str = "frames.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
 
@@ -202,7 +205,8 @@ impl Reports {
         Ok(())
     }
 
-    /// Write `sources.csv`, `speakers.csv` and `manifest.json`, flush everything and rename
+    /// Write `sources.csv`, `speakers.csv`, `frames.csv` and `manifest.json`, flush everything
+    /// and rename
     /// each report into place; `manifest.json` goes last and says the set is complete.
     pub fn finish(
         mut self,
@@ -212,6 +216,7 @@ impl Reports {
     ) -> Result<(), ReportError> {
         self.write_table(SOURCES, source_header(set), source_rows(set, outlets))?;
         self.write_table(SPEAKERS, speaker_header(), speaker_rows(outlets))?;
+        self.write_table(FRAMES, frame_header(), frame_rows(set, outlets))?;
         let dir = self.dir.clone();
         for (name, w) in [
             (ARTICLES, &mut self.articles),
@@ -367,5 +372,76 @@ pub fn lexicon_listing(set: &LexiconSet, as_csv: bool) -> String {
         .map(|l| l.entries.len())
         .sum();
     out.push_str(&format!("{} categories, {} entries\n", set.len(), entries));
+    out
+}
+
+/// Name of the `framescope validate` report.
+pub const VALIDATION: &str = "validation.csv";
+
+/// Write `validation.csv` into `dir` (under a temporary name, then renamed into place).
+pub fn write_validation(
+    dir: &Path,
+    figures: &[crate::validate::Figure],
+) -> Result<PathBuf, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let tmp = dir.join(tmp_name(VALIDATION));
+    let dest = dir.join(VALIDATION);
+    {
+        let file = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
+        let mut w = BufWriter::new(file);
+        let header = [
+            "metric",
+            "split_field",
+            "split_value",
+            "value",
+            "baseline",
+            "n",
+            "p",
+        ];
+        w.write_all(&record_bytes(header))
+            .map_err(|e| io_err(&tmp, e))?;
+        for f in figures {
+            let row = [
+                f.metric.to_string(),
+                inert(&f.split_field),
+                inert(&f.split_value),
+                fixed(f.value),
+                fixed(f.baseline),
+                f.n.to_string(),
+                fixed(f.p),
+            ];
+            w.write_all(&record_bytes(row))
+                .map_err(|e| io_err(&tmp, e))?;
+        }
+        w.flush().map_err(|e| io_err(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, &dest).map_err(|e| io_err(&dest, e))?;
+    Ok(dest)
+}
+
+/// The terminal summary of `framescope validate`.
+pub fn validation_summary(figures: &[crate::validate::Figure]) -> String {
+    let mut out = format!(
+        "{:<18} {:<22} {:>9} {:>9} {:>8} {:>8}\n",
+        "metric", "split", "value", "random", "n", "p"
+    );
+    for f in figures {
+        let split = if f.split_field.is_empty() {
+            "all".to_string()
+        } else if f.split_value.is_empty() {
+            f.split_field.clone()
+        } else {
+            format!("{}={}", f.split_field, f.split_value)
+        };
+        out.push_str(&format!(
+            "{:<18} {:<22} {:>9} {:>9} {:>8} {:>8}\n",
+            f.metric,
+            split.chars().take(22).collect::<String>(),
+            fixed(f.value),
+            fixed(f.baseline),
+            f.n,
+            fixed(f.p),
+        ));
+    }
     out
 }

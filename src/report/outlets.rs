@@ -3,7 +3,7 @@
 use super::rows::{count_columns, side_counts};
 use super::{fixed, inert};
 use crate::aggregate::{OutletAcc, Outlets, summarize};
-use crate::lexicon::{LexiconSet, Side};
+use crate::lexicon::{LexiconSet, Role, Side};
 use crate::score::{balance, measure_names, weighted};
 
 const STATS: [&str; 5] = ["mean", "sd", "median", "ci_low", "ci_high"];
@@ -152,6 +152,52 @@ pub fn speaker_rows(outlets: &Outlets) -> Vec<Vec<String>> {
                 s.quoted_words.to_string(),
                 s.paraphrases.to_string(),
                 s.articles.to_string(),
+            ]);
+        }
+    }
+    rows
+}
+
+/// `frames.csv` columns.
+pub fn frame_header() -> Vec<String> {
+    [
+        "source",
+        "frame",
+        "hits",
+        "share",
+        "articles_dominant",
+        "articles",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// `frames.csv` rows: every outlet x every frame category, by outlet then frame id.
+pub fn frame_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<Vec<String>> {
+    let frames: Vec<usize> = (0..set.len())
+        .filter(|&i| set.lexicons[i].role == Role::Frame)
+        .collect();
+    let mut rows = Vec::new();
+    for (outlet, acc) in outlets {
+        let get = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+        let total: u64 = frames
+            .iter()
+            .map(|&i| get(&acc.author, i) + get(&acc.quoted, i))
+            .sum();
+        for &i in &frames {
+            let hits = get(&acc.author, i) + get(&acc.quoted, i);
+            rows.push(vec![
+                inert(outlet),
+                set.lexicons[i].id.clone(),
+                hits.to_string(),
+                fixed((total > 0).then(|| hits as f64 / total as f64)),
+                acc.dominant_frames
+                    .get(&i)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+                acc.articles.to_string(),
             ]);
         }
     }

@@ -4,7 +4,7 @@
 use super::{Rendered, csv_writer, fixed, inert, record_bytes};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Side};
-use crate::score::{Analysis, Attributions, MEASURES, side_sum};
+use crate::score::{Analysis, Attributions, MEASURES, frame_hits, side_sum};
 
 fn strings(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
@@ -63,6 +63,11 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
     ]);
     h.extend(MEASURES.iter().map(|s| s.to_string()));
     h.extend(count_columns());
+    h.extend(strings(&[
+        "frame_hits",
+        "dominant_frame",
+        "dominant_frame_share",
+    ]));
     for l in set.lexicons.iter().filter(|l| l.role.is_scored()) {
         for suffix in ["n", "per_1k", "quoted_n", "headline_n"] {
             h.push(format!("{}.{suffix}", l.id));
@@ -99,6 +104,16 @@ fn article_row(
         .chain(s.attributions.values())
         .chain([s.distinct_speakers, s.quoted_words]);
     row.extend(counts.map(|c| c.to_string()));
+    let frames = frame_hits(set, &s.author, &s.quoted);
+    row.push(frames.to_string());
+    match s.dominant_frame {
+        Some(i) => {
+            row.push(set.lexicons[i].id.clone());
+            let n = s.author[i] + s.quoted[i];
+            row.push(fixed(Some(n as f64 / frames as f64)));
+        }
+        None => row.extend([String::new(), String::new()]),
+    }
     let rates = &measures[MEASURES.len()..];
     let scored = set
         .lexicons
