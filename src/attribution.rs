@@ -30,7 +30,7 @@
 //! capitalised names.
 //!
 //! Quotation kinds: **scare** (one to three words, no cue and no speaker, not a sentence of
-//! its own), **direct** (starts its sentence or follows a cue, a colon or a comma, and holds at
+//! its own, not a name or title: two or more words all capitalised), **direct** (starts its sentence or follows a cue, a colon or a comma, and holds at
 //! least four words or ends with sentence punctuation), **partial** (the rest: a quoted fragment
 //! in the outlet's sentence). Nested quotations are partial and unattributed: they are words
 //! the speaker of the enclosing quotation cites.
@@ -1053,9 +1053,19 @@ pub fn attribute(
             });
         let inner = q.inner.of(text).trim_end_matches(['"', '\'']);
         let ends_statement = inner.ends_with(['.', '!', '?', ',']);
+        // a quoted name or title (`"Vision 2030"`, `"Operation Sindoor"`) names, it does
+        // not distance: two or more words, each capitalised or a number (one capitalised word
+        // is ambiguous in headline-case text: `'Fake' Farmers`)
+        let is_name = inner_words >= 2
+            && q.inner.of(text).split_whitespace().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            });
         let kind = if speaker.kind == SpeakerKind::Unattributed
             && cue.is_none()
             && inner_words <= 3
+            && !is_name
             && !(before.is_empty() && ends_statement)
         {
             QuoteKind::Scare
@@ -1575,6 +1585,11 @@ mod tests {
         assert_eq!(
             speakers("The plan calls for a \"review\" of ties."),
             [one("", SpeakerKind::Unattributed, QuoteKind::Scare, None)]
+        );
+        // a quoted name or title is no scare quote
+        assert_eq!(
+            speakers("The talks covered the \"Vision 2030\" plan."),
+            [one("", SpeakerKind::Unattributed, QuoteKind::Partial, None)]
         );
         let s = speakers("\"This is a long statement nobody claims as their own words.\"");
         assert_eq!(s[0].1, SpeakerKind::Unattributed);
