@@ -52,7 +52,8 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = VoiceArg::All)]
     pub voice: VoiceArg,
 
-    /// Keep only spans with this label, e.g. `--only bias_type=lexical`. Repeatable.
+    /// Keep only spans with this label, e.g. `--only bias_type=lexical`. Values are compared
+    /// as text, exactly (JSON booleans read as `true`/`false`). Repeatable.
     #[arg(long = "only", value_name = "FIELD=VALUE")]
     pub only: Vec<String>,
 

@@ -828,3 +828,53 @@ fn validate_reports_hand_computed_figures() {
     // every figure has its random baseline beside it
     assert!(rows.iter().all(|r| !r["baseline"].is_empty()), "{rows:?}");
 }
+
+/// Issue frames on the sample: every outlet has every frame, shares add up to 1, and the
+/// dominant frame of each article is the one with most hits.
+#[test]
+fn frames_report_is_complete_and_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        tmp.path(),
+        &["--no-hits"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let frames = read_csv(&tmp.path().join("frames.csv"));
+    assert_eq!(frames.len(), 5 * 14);
+    for outlet in frames
+        .iter()
+        .map(|f| f["source"].clone())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let shares: f64 = frames
+            .iter()
+            .filter(|f| f["source"] == outlet)
+            .map(|f| f["share"].parse::<f64>().unwrap())
+            .sum();
+        assert!((shares - 1.0).abs() < 1e-3, "{outlet}: {shares}");
+        let dominant: u64 = frames
+            .iter()
+            .filter(|f| f["source"] == outlet)
+            .map(|f| f["articles_dominant"].parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(dominant, 1);
+    }
+    for a in read_csv(&tmp.path().join("articles.csv")) {
+        let d = &a["dominant_frame"];
+        let n = |id: &str| -> u64 {
+            a[&format!("{id}.n")].parse::<u64>().unwrap()
+                + a[&format!("{id}.quoted_n")].parse::<u64>().unwrap()
+        };
+        let best = frames
+            .iter()
+            .map(|f| f["frame"].clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|id| n(&id))
+            .max()
+            .unwrap();
+        assert_eq!(n(d), best, "{}", a["id"]);
+        assert!(!a[&format!("{d}.share")].is_empty());
+    }
+}

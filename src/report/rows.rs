@@ -3,7 +3,7 @@
 
 use super::{Rendered, csv_writer, fixed, inert, record_bytes};
 use crate::corpus::Article;
-use crate::lexicon::{LexiconSet, Side};
+use crate::lexicon::{LexiconSet, Role, Side};
 use crate::score::{Analysis, Attributions, MEASURES, frame_hits, side_sum};
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -72,6 +72,9 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         for suffix in ["n", "per_1k", "quoted_n", "headline_n"] {
             h.push(format!("{}.{suffix}", l.id));
         }
+        if l.role == Role::Frame {
+            h.push(format!("{}.share", l.id));
+        }
     }
     h.extend(extra_columns.iter().map(|c| format!("meta.{c}")));
     h
@@ -120,11 +123,15 @@ fn article_row(
         .iter()
         .enumerate()
         .filter(|(_, l)| l.role.is_scored());
-    for ((i, _), rate) in scored.zip(rates) {
+    for ((i, l), rate) in scored.zip(rates) {
         row.push(s.author[i].to_string());
         row.push(fixed(*rate));
         row.push(s.quoted[i].to_string());
         row.push(s.headline[i].to_string());
+        if l.role == Role::Frame {
+            let n = s.author[i] + s.quoted[i];
+            row.push(fixed((frames > 0).then(|| n as f64 / frames as f64)));
+        }
     }
     row.extend(a.extra.iter().map(|v| inert(v)));
     row
