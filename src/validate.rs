@@ -295,11 +295,14 @@ struct Metrics {
     auc: Option<f64>,
 }
 
+/// `own`: the flags are the analyzer's, so a sentence scores its weighted hits; random flags
+/// score by the number of flagged tokens.
 fn metrics(
     prepared: &[Prepared],
     flags: &[Vec<bool>],
     keep: &dyn Fn(&BTreeMap<String, String>) -> bool,
     with_auc: bool,
+    own: bool,
 ) -> (Metrics, Tally, u64) {
     let mut t = Tally::default();
     let mut scores = Vec::new();
@@ -313,8 +316,7 @@ fn metrics(
         t.spans_hit += x.spans_hit;
         if with_auc {
             for (span, score) in &p.sentences {
-                // the analyzer's own flags score by weight; random flags count tokens
-                let s = if std::ptr::eq(f, &p.flagged) {
+                let s = if own {
                     *score
                 } else {
                     p.tokens
@@ -395,10 +397,10 @@ pub fn validate(analyzer: &Analyzer, gold: &[GoldArticle], opts: &Options) -> Ve
     for (field, value) in &splits {
         let keep = |l: &BTreeMap<String, String>| field.is_empty() || l.get(field) == Some(value);
         let whole = field.is_empty();
-        let (m, t, sentences) = metrics(&prepared, &own, &keep, whole);
+        let (m, t, sentences) = metrics(&prepared, &own, &keep, whole, true);
         let base: Vec<Metrics> = random
             .iter()
-            .map(|flags| metrics(&prepared, flags, &keep, whole).0)
+            .map(|flags| metrics(&prepared, flags, &keep, whole, false).0)
             .collect();
         let mean = |get: &dyn Fn(&Metrics) -> Option<f64>| {
             let v: Vec<f64> = base.iter().filter_map(get).collect();

@@ -878,3 +878,42 @@ fn frames_report_is_complete_and_consistent() {
         assert!(!a[&format!("{d}.share")].is_empty());
     }
 }
+
+/// The sentence AUC ranks sentences by their weighted hits, not by how many tokens are
+/// flagged: here the sentence with the span has one hit of weight 3, the other two hits of
+/// weight 0.5, so weights give AUC 1 and token counts would give 0.
+#[test]
+fn validate_sentence_auc_uses_hit_weights() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lex = tmp.path().join("lex");
+    write(
+        &lex,
+        "t/heavy.txt",
+        b"#! side: advocacy\n#! weight: 3\n#! description: d\ndire\n",
+    );
+    write(
+        &lex,
+        "t/light.txt",
+        b"#! side: advocacy\n#! weight: 0.5\n#! description: d\nvery\nquite\n",
+    );
+    let text = "It was dire today. It was very quite calm.";
+    let start = text.find("dire").unwrap();
+    let gold = serde_json::json!({"id": "A", "source": "S", "title": "", "text": text,
+        "spans": [{"start": start, "end": start + 4}]});
+    let gold_path = write(tmp.path(), "g.jsonl", format!("{gold}\n").as_bytes());
+    let out = tmp.path().join("val");
+    let r = run(&[
+        "validate",
+        "--gold",
+        gold_path.to_str().unwrap(),
+        "--no-default-lexicons",
+        "--lexicons",
+        lex.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv(&out.join("validation.csv"));
+    let auc = rows.iter().find(|r| r["metric"] == "sentence_auc").unwrap();
+    assert_eq!(auc["value"], "1.0000", "{rows:?}");
+}
