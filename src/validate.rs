@@ -172,7 +172,9 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
             }
             *f = true;
         }
-        if let Some(s) = sentences.iter_mut().find(|(span, _)| overlaps(*span, r)) {
+        // sentences are in order: the first one ending after the hit's start
+        let si = sentences.partition_point(|(span, _)| span.1 <= r.0);
+        if let Some(s) = sentences.get_mut(si).filter(|(span, _)| overlaps(*span, r)) {
             s.1 += lex.weight;
         }
     }
@@ -185,11 +187,9 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
                 .all(|(k, v)| sp.labels.get(k).is_some_and(|x| x == v))
         })
         .map(|sp| {
-            let covered = tokens
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| overlaps(**t, (sp.start, sp.end)))
-                .map(|(i, _)| i)
+            let first = tokens.partition_point(|t| t.1 <= sp.start);
+            let covered = (first..tokens.len())
+                .take_while(|&i| tokens[i].0 < sp.end)
                 .collect();
             (sp.labels.clone(), covered)
         })
@@ -319,10 +319,10 @@ fn metrics(
                 let s = if own {
                     *score
                 } else {
-                    p.tokens
-                        .iter()
-                        .zip(f)
-                        .filter(|(tok, fl)| **fl && overlaps(**tok, *span))
+                    let first = p.tokens.partition_point(|t| t.1 <= span.0);
+                    (first..p.tokens.len())
+                        .take_while(|&i| p.tokens[i].0 < span.1)
+                        .filter(|&i| f[i])
                         .count() as f64
                 };
                 scores.push(s);
