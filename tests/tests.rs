@@ -9,6 +9,18 @@ use clap::CommandFactory;
 
 const BIN: &str = env!("CARGO_BIN_EXE_framescope");
 
+/// Every file one `analyze` run writes (with hits).
+const REPORTS: [&str; 8] = [
+    "articles.csv",
+    "sources.csv",
+    "hits.csv",
+    "quotes.csv",
+    "speakers.csv",
+    "frames.csv",
+    "skipped.csv",
+    "manifest.json",
+];
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -128,16 +140,7 @@ fn sample_reports_are_reproduced_byte_for_byte() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for name in [
-        "articles.csv",
-        "sources.csv",
-        "hits.csv",
-        "quotes.csv",
-        "speakers.csv",
-        "frames.csv",
-        "skipped.csv",
-        "manifest.json",
-    ] {
+    for name in REPORTS {
         let fresh = std::fs::read(out.join(name)).unwrap();
         let committed = std::fs::read(repo().join("reports").join(name))
             .unwrap_or_else(|e| panic!("reports/{name}: {e}; regenerate with the README command"));
@@ -292,16 +295,7 @@ fn same_bytes_whatever_the_thread_count() {
         let r = analyze(&input, &out, &["--threads", threads]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut files = Vec::new();
-        for name in [
-            "articles.csv",
-            "sources.csv",
-            "hits.csv",
-            "quotes.csv",
-            "speakers.csv",
-            "frames.csv",
-            "skipped.csv",
-            "manifest.json",
-        ] {
+        for name in REPORTS {
             files.push(std::fs::read(out.join(name)).unwrap());
         }
         outputs.push(files);
