@@ -11,7 +11,7 @@
 //! - `balance = (A - N) / (A + N)` with `A`, `N` the weighted author-voice hit sums: -1 only
 //!   neutral hits, +1 only advocacy hits, empty when the article has neither.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -38,7 +38,22 @@ pub enum Voice {
     Quoted,
 }
 
+/// Counts by voice, indexed by [`Voice::index`]: author, quoted, headline.
+pub type ByVoice = [u64; 3];
+
 impl Voice {
+    /// Every voice, in [`Voice::index`] order.
+    pub const ALL: [Voice; 3] = [Voice::Author, Voice::Quoted, Voice::Headline];
+
+    /// Position in a [`ByVoice`] array.
+    pub fn index(self) -> usize {
+        match self {
+            Voice::Author => 0,
+            Voice::Quoted => 1,
+            Voice::Headline => 2,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Voice::Headline => "headline",
@@ -145,6 +160,9 @@ pub struct ArticleScore {
     pub dominant_frame: Option<usize>,
     /// Per speaker (display name, kind).
     pub speakers: BTreeMap<(String, SpeakerKind), SpeakerCount>,
+    /// Hits per lexicon entry `(lexicon, entry)` by voice; they add up to `author`, `quoted`
+    /// and `headline`, one for each `hits.csv` row.
+    pub entries: BTreeMap<(u32, u32), ByVoice>,
 }
 
 /// Counts of the body's quotations and attributions; per outlet they add up with `+=`.
@@ -334,6 +352,18 @@ pub struct Analysis {
     pub hits: Vec<Hit>,
     /// Every quotation and paraphrase, in text order (empty unless details were asked for).
     pub quotes: Vec<QuoteRow>,
+    /// Every word (case-folded) with its count by voice, sorted by word (empty unless
+    /// [`Detail::words`] was asked for).
+    pub words: Vec<(String, ByVoice)>,
+}
+
+/// What [`Analyzer::analyze_with`] works out beyond the counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// Locate every hit (the `hits.csv` rows).
+    pub hits: bool,
+    /// Count every word by voice (`keyness.csv` with `--all-words`).
+    pub words: bool,
 }
 
 /// Why an article could not be scored.
@@ -420,6 +450,16 @@ impl Analyzer {
     /// Score one article, with its quotations and paraphrases located (the `quotes.csv`
     /// rows); with `with_hits` also every hit with its location (the `hits.csv` rows).
     pub fn analyze(&self, article: &Article, with_hits: bool) -> Result<Analysis, ScoreError> {
+        let detail = Detail {
+            hits: with_hits,
+            words: false,
+        };
+        self.analyze_with(article, detail)
+    }
+
+    /// Score one article, working out what `detail` asks for.
+    pub fn analyze_with(&self, article: &Article, detail: Detail) -> Result<Analysis, ScoreError> {
+        let with_hits = detail.hits;
         let n = self.set.len();
         let doc = Document::new(&article.text);
         let headline_par = find_headline(&doc, &article.title);
@@ -469,7 +509,9 @@ impl Analyzer {
         };
         let mut advocacy_sentences = BTreeSet::new();
         for m in &found.matches {
-            match voice_of(m.span) {
+            let voice = voice_of(m.span);
+            score.count_entry(m.lexicon, m.entry, voice);
+            match voice {
                 Voice::Headline => score.headline[m.lexicon] += 1,
                 Voice::Quoted => score.quoted[m.lexicon] += 1,
                 Voice::Author => {
@@ -516,6 +558,7 @@ impl Analyzer {
                     score.attributions.scare += 1;
                     if let Some(i) = self.scare {
                         score.author[i] += 1;
+                        score.count_entry(i, 0, Voice::Author);
                         if let Some(si) = doc.sentence_index(q.span.start) {
                             advocacy_sentences.insert(si);
                         }
@@ -573,6 +616,7 @@ impl Analyzer {
             score.headline_words = count_words(&tdoc.text) as u64;
             for m in &title_matches {
                 score.headline[m.lexicon] += 1;
+                score.count_entry(m.lexicon, m.entry, Voice::Headline);
             }
             title_doc = Some(tdoc);
         }
@@ -637,11 +681,45 @@ impl Analyzer {
             });
         }
         let quote_rows = quote_rows_of(&doc, &article.text, &found, &in_headline);
+        let mut words = Vec::new();
+        if detail.words {
+            let mut counts: HashMap<String, ByVoice> = HashMap::new();
+            let mut count = |w: &str, voice: Voice| {
+                let folded = fold_case(w);
+                match counts.get_mut(&folded) {
+                    Some(c) => c[voice.index()] += 1,
+                    None => {
+                        let mut c = ByVoice::default();
+                        c[voice.index()] = 1;
+                        counts.insert(folded, c);
+                    }
+                }
+            };
+            for (start, w) in doc.text.unicode_word_indices() {
+                count(w, voice_of(Span::new(start, start + w.len())));
+            }
+            if let Some(tdoc) = &title_doc {
+                for w in tdoc.text.unicode_words() {
+                    count(w, Voice::Headline);
+                }
+            }
+            words = counts.into_iter().collect();
+            words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
         Ok(Analysis {
             score,
             hits,
             quotes: quote_rows,
+            words,
         })
+    }
+}
+
+impl ArticleScore {
+    /// Count one hit of a lexicon entry in `entries`.
+    fn count_entry(&mut self, lexicon: usize, entry: usize, voice: Voice) {
+        let key = (lexicon as u32, entry as u32);
+        self.entries.entry(key).or_default()[voice.index()] += 1;
     }
 }
 

@@ -5,13 +5,13 @@
 
 mod stats;
 
-pub use stats::{Median, Moments, Summary, summarize};
+pub use stats::{Median, Moments, Summary, rank_bins, summarize};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::AddAssign;
 
 use crate::attribution::SpeakerKind;
-use crate::score::{ArticleScore, Attributions};
+use crate::score::{ArticleScore, Attributions, ByVoice};
 
 /// Everything kept about one outlet.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +33,43 @@ pub struct OutletAcc {
     pub dominant_frames: BTreeMap<usize, u64>,
     /// One accumulator per article measure (`score::measure_names`).
     pub measures: Vec<MeasureAcc>,
+    /// Per lexicon entry `(lexicon, entry)`: hits and articles, by voice (`keyness.csv`).
+    pub entries: BTreeMap<(u32, u32), TermAcc>,
+    /// Per case-folded word, with `--all-words` only: occurrences and articles, by voice.
+    /// Memory grows with the outlet's vocabulary, not with its articles.
+    pub vocabulary: HashMap<Box<str>, TermAcc>,
+}
+
+/// How often one term (a lexicon entry or a word) occurs in an outlet, by voice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TermAcc {
+    /// Occurrences by voice (`Voice::index`).
+    pub hits: ByVoice,
+    /// Articles with at least one occurrence, by voice.
+    pub articles: ByVoice,
+    /// Articles with at least one occurrence in any voice.
+    pub articles_any: u64,
+}
+
+impl TermAcc {
+    /// The counts of one article.
+    pub fn of_article(hits: ByVoice) -> TermAcc {
+        TermAcc {
+            hits,
+            articles: hits.map(|h| u64::from(h > 0)),
+            articles_any: u64::from(hits.iter().any(|&h| h > 0)),
+        }
+    }
+}
+
+impl AddAssign<&TermAcc> for TermAcc {
+    fn add_assign(&mut self, o: &TermAcc) {
+        for v in 0..3 {
+            self.hits[v] += o.hits[v];
+            self.articles[v] += o.articles[v];
+        }
+        self.articles_any += o.articles_any;
+    }
 }
 
 /// What one speaker got in one outlet.
@@ -111,7 +148,35 @@ impl OutletAcc {
                     acc
                 })
                 .collect(),
+            entries: s
+                .entries
+                .iter()
+                .map(|(&k, &hits)| (k, TermAcc::of_article(hits)))
+                .collect(),
+            vocabulary: HashMap::new(),
         }
+    }
+
+    /// Add one article's word counts (`Analysis::words`) to `vocabulary`.
+    pub fn add_words(&mut self, words: &[(String, ByVoice)]) {
+        for (w, hits) in words {
+            let acc = TermAcc::of_article(*hits);
+            match self.vocabulary.get_mut(w.as_str()) {
+                Some(t) => *t += &acc,
+                None => {
+                    self.vocabulary.insert(w.as_str().into(), acc);
+                }
+            }
+        }
+    }
+
+    /// Words in each voice: author (body outside quotations), quoted, headline.
+    pub fn words_by_voice(&self) -> ByVoice {
+        [
+            self.words.saturating_sub(self.quoted_words),
+            self.quoted_words,
+            self.headline_words,
+        ]
     }
 
     /// Distinct speakers (attributed ones) quoted or paraphrased by the outlet.
@@ -150,6 +215,17 @@ impl AddAssign<&OutletAcc> for OutletAcc {
             *self.dominant_frames.entry(*k).or_default() += v;
         }
         add_vec(&mut self.measures, &o.measures, |x, y| *x += y);
+        for (k, v) in &o.entries {
+            *self.entries.entry(*k).or_default() += v;
+        }
+        for (k, v) in &o.vocabulary {
+            match self.vocabulary.get_mut(k) {
+                Some(t) => *t += v,
+                None => {
+                    self.vocabulary.insert(k.clone(), *v);
+                }
+            }
+        }
     }
 }
 
@@ -176,6 +252,9 @@ mod tests {
             },
             ..ArticleScore::default()
         };
+        score
+            .entries
+            .insert((0, (hits % 3) as u32), [hits, hits % 2, 0]);
         score.speakers.insert(
             (format!("S{}", hits % 4), SpeakerKind::Person),
             crate::score::SpeakerCount {
@@ -208,6 +287,7 @@ mod tests {
                 prop_assert_eq!(&forward.quoted, &other.quoted);
                 prop_assert_eq!(forward.attributions, other.attributions);
                 prop_assert_eq!(&forward.speakers, &other.speakers);
+                prop_assert_eq!(&forward.entries, &other.entries);
                 for (a, b) in forward.measures.iter().zip(&other.measures) {
                     let (sa, sb) = (summarize(a), summarize(b));
                     prop_assert_eq!(sa.n, sb.n);

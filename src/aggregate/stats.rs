@@ -207,6 +207,73 @@ impl Sketch {
     }
 }
 
+/// The values of two outlets as rank bins for the Mann-Whitney test: one `(count in a,
+/// count in b)` per distinct value, ascending. When both outlets still hold their values
+/// exactly the bins are the distinct values and the flag is `false`; otherwise both are
+/// binned into the sketch's buckets (values within the sketch's relative accuracy of each
+/// other become ties) and the flag is `true`.
+pub fn rank_bins(a: &Median, b: &Median) -> (Vec<(u64, u64)>, bool) {
+    if let (Median::Exact(va), Median::Exact(vb)) = (a, b) {
+        let mut all: Vec<(f64, usize)> = va
+            .iter()
+            .map(|&x| (x, 0))
+            .chain(vb.iter().map(|&x| (x, 1)))
+            .filter(|(x, _)| !x.is_nan())
+            .collect();
+        all.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let mut bins: Vec<(u64, u64)> = Vec::new();
+        let mut last: Option<f64> = None;
+        for (x, g) in all {
+            // -0.0 and 0.0 are one value
+            if last != Some(x) {
+                bins.push((0, 0));
+                last = Some(x);
+            }
+            if let Some(bin) = bins.last_mut() {
+                if g == 0 {
+                    bin.0 += 1;
+                } else {
+                    bin.1 += 1;
+                }
+            }
+        }
+        return (bins, false);
+    }
+    let sketch = |m: &Median| match m {
+        Median::Sketch(s) => s.clone(),
+        Median::Exact(v) => {
+            let mut s = Sketch::default();
+            for &x in v {
+                s.push(x);
+            }
+            s
+        }
+    };
+    let (sa, sb) = (sketch(a), sketch(b));
+    // Keys in ascending value order: negative buckets by descending index, zero, positive.
+    let mut keys: BTreeMap<(i8, i64), (u64, u64)> = BTreeMap::new();
+    for (s, first) in [(&sa, true), (&sb, false)] {
+        let mut add = |key: (i8, i64), c: u64| {
+            let bin = keys.entry(key).or_insert((0, 0));
+            if first {
+                bin.0 += c;
+            } else {
+                bin.1 += c;
+            }
+        };
+        for (&i, &c) in &s.neg {
+            add((-1, -i64::from(i)), c);
+        }
+        if s.zero > 0 {
+            add((0, 0), s.zero);
+        }
+        for (&i, &c) in &s.pos {
+            add((1, i64::from(i)), c);
+        }
+    }
+    (keys.into_values().collect(), true)
+}
+
 /// What `sources.csv` reports for one measure of one outlet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -301,6 +368,26 @@ mod tests {
             (got - truth).abs() <= SKETCH_ALPHA * truth.abs() + 0.1,
             "{got} vs {truth}"
         );
+    }
+
+    #[test]
+    fn rank_bins_group_equal_values_in_order() {
+        let (bins, binned) = rank_bins(
+            &acc(&[3.0, 1.0, 2.0, 2.0]).median,
+            &acc(&[2.0, 5.0, -0.0]).median,
+        );
+        assert!(!binned);
+        // -0, 1, 2, 3, 5
+        assert_eq!(bins, vec![(0, 1), (1, 0), (2, 1), (1, 0), (0, 1)]);
+        let many: Vec<f64> = (0..5000).map(|i| i as f64 - 100.0).collect();
+        let (bins, binned) = rank_bins(&acc(&many).median, &acc(&[-50.0, 0.0, 4000.0]).median);
+        assert!(binned);
+        let (na, nb) = bins.iter().fold((0, 0), |s, b| (s.0 + b.0, s.1 + b.1));
+        assert_eq!((na, nb), (5000, 3));
+        // the zero bin holds one value of each
+        assert!(bins.contains(&(1, 1)));
+        // ascending: the first bin holds the most negative value, -100
+        assert_eq!(bins[0], (1, 0));
     }
 
     #[test]
