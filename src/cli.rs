@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, quotes.csv,
-    /// speakers.csv, frames.csv, skipped.csv, manifest.json).
+    /// speakers.csv, frames.csv, keyness.csv, compare.csv, skipped.csv, manifest.json).
     Analyze(AnalyzeArgs),
     /// Measure how well the flags agree with annotated spans, beside a random baseline
     /// (writes validation.csv and prints a summary).
@@ -131,6 +131,9 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_hits: bool,
 
+    #[command(flatten)]
+    pub keyness: KeynessArgs,
+
     /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
     /// the number.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -139,6 +142,44 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How `keyness.csv` compares outlets.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Comparing outlets (keyness.csv)")]
+pub struct KeynessArgs {
+    /// Whose words keyness.csv counts: the outlet's own (body outside quotations), the
+    /// quoted sources', or all (headline, body and quotations).
+    #[arg(long, value_enum, default_value_t = KeynessVoiceArg::Author)]
+    pub voice: KeynessVoiceArg,
+
+    /// Also compare every pair of outlets in keyness.csv (one row per pair and term), beside
+    /// each outlet against all the others.
+    #[arg(long)]
+    pub pairs: bool,
+
+    /// Also test every word in keyness.csv, not only lexicon entries. Keeps a count of every
+    /// distinct word per outlet (memory grows with the vocabulary, not with the articles),
+    /// and writes a row per outlet and word: raise --min-count on a large corpus.
+    #[arg(long)]
+    pub all_words: bool,
+
+    /// Leave out of keyness.csv the terms with fewer occurrences than this in the two groups
+    /// compared together.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_count: u64,
+
+    /// Weight of the log-odds prior (alpha_0), in words of text at the two groups' pooled
+    /// rate: larger values pull rare terms' z-scores harder toward 0.
+    #[arg(long, value_name = "WORDS", default_value_t = 1000.0)]
+    pub prior_words: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeynessVoiceArg {
+    Author,
+    Quoted,
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

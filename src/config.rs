@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{AnalyzeArgs, FormatArg, LexiconArgs};
+use crate::cli::{AnalyzeArgs, FormatArg, KeynessArgs, KeynessVoiceArg, LexiconArgs};
+use crate::compare::{KeynessConfig, VoiceSel};
 use crate::corpus::{FieldMap, InputFormat, InputSpec};
 
 /// Where the lexicons come from.
@@ -20,6 +21,7 @@ pub struct Config {
     pub out: PathBuf,
     pub lexicons: LexiconConfig,
     pub with_hits: bool,
+    pub keyness: KeynessConfig,
     /// Worker threads, at least 1.
     pub threads: usize,
     pub quiet: bool,
@@ -62,6 +64,7 @@ impl Config {
             out: args.out.clone(),
             lexicons: LexiconConfig::from_args(&args.lexicons)?,
             with_hits: !args.no_hits,
+            keyness: keyness_config(&args.keyness)?,
             threads: if args.threads == 0 {
                 cpus.max(1)
             } else {
@@ -70,6 +73,32 @@ impl Config {
             quiet: args.quiet,
         })
     }
+}
+
+/// Check the keyness options.
+pub fn keyness_config(args: &KeynessArgs) -> Result<KeynessConfig, ConfigError> {
+    if !(args.prior_words.is_finite() && args.prior_words > 0.0) {
+        return Err(ConfigError(format!(
+            "--prior-words {} is not a positive number of words (the default is 1000)",
+            args.prior_words
+        )));
+    }
+    if args.min_count == 0 {
+        return Err(ConfigError(
+            "--min-count 0 would test terms that occur in neither group; use 1 or more".into(),
+        ));
+    }
+    Ok(KeynessConfig {
+        voice: match args.voice {
+            KeynessVoiceArg::Author => VoiceSel::Author,
+            KeynessVoiceArg::Quoted => VoiceSel::Quoted,
+            KeynessVoiceArg::All => VoiceSel::All,
+        },
+        pairs: args.pairs,
+        all_words: args.all_words,
+        min_count: args.min_count,
+        prior_words: args.prior_words,
+    })
 }
 
 /// Parse `--field ATTR=NAME` pairs into a field map.

@@ -38,6 +38,7 @@
 pub mod aggregate;
 pub mod attribution;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod corpus;
 pub mod lexicon;

@@ -10,11 +10,12 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::aggregate::{OutletAcc, Outlets};
+use crate::compare;
 use crate::config::Config;
 use crate::corpus::{self, Item, Skip};
 use crate::lexicon::LexiconSet;
 use crate::report::{Rendered, Reports, RunInfo, render};
-use crate::score::Analyzer;
+use crate::score::{Analyzer, Detail};
 
 /// Articles per batch handed to the worker pool.
 const BATCH_ARTICLES: usize = 256;
@@ -66,7 +67,10 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     // stage works on a different batch at the same time.
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Item>>(2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);
-    let with_hits = config.with_hits;
+    let detail = Detail {
+        hits: config.with_hits,
+        words: config.keyness.all_words,
+    };
     let analyzer = &analyzer;
     let outcome = std::thread::scope(|scope| {
         let scorer = scope.spawn(move || {
@@ -74,7 +78,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                 let results: Vec<Scored> = pool.install(|| {
                     batch
                         .into_par_iter()
-                        .map(|item| score_item(analyzer, item, with_hits))
+                        .map(|item| score_item(analyzer, item, detail))
                         .collect()
                 });
                 if done_tx.send(results).is_err() {
@@ -155,12 +159,20 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             "default_lexicons": config.lexicons.builtin,
             "lexicon_paths": config.lexicons.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "hits": config.with_hits,
+            "keyness": {
+                "voice": config.keyness.voice.as_str(),
+                "pairs": config.keyness.pairs,
+                "all_words": config.keyness.all_words,
+                "min_count": config.keyness.min_count,
+                "prior_words": config.keyness.prior_words,
+            },
         }),
         inputs: outcome.inputs,
         scored: outcome.scored,
         skipped: outcome.skipped,
     };
-    reports.finish(&analyzer.set, &outlets, &info)?;
+    let comparison = compare::compare(&analyzer.set, &outlets, &config.keyness);
+    reports.finish(&analyzer.set, &outlets, &comparison, &info)?;
     Ok(outcome)
 }
 
@@ -175,17 +187,19 @@ enum Scored {
     Skip(Skip),
 }
 
-fn score_item(analyzer: &Analyzer, item: Item, with_hits: bool) -> Scored {
+fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
     let article = match item {
         Item::Skip(skip) => return Scored::Skip(skip),
         Item::Article(article) => article,
     };
-    match analyzer.analyze(&article, with_hits) {
+    match analyzer.analyze_with(&article, detail) {
         Ok(analysis) => {
             let measures = analysis.score.measures(&analyzer.set);
-            let rows = render(&analyzer.set, &article, &analysis, &measures, with_hits);
+            let rows = render(&analyzer.set, &article, &analysis, &measures, detail.hits);
+            let mut acc = OutletAcc::from_article(&analysis.score, &measures);
+            acc.add_words(&analysis.words);
             Scored::Article {
-                acc: Box::new(OutletAcc::from_article(&analysis.score, &measures)),
+                acc: Box::new(acc),
                 source: article.source,
                 rows,
             }

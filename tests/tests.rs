@@ -10,13 +10,15 @@ use clap::CommandFactory;
 const BIN: &str = env!("CARGO_BIN_EXE_framescope");
 
 /// Every file one `analyze` run writes (with hits).
-const REPORTS: [&str; 8] = [
+const REPORTS: [&str; 10] = [
     "articles.csv",
     "sources.csv",
     "hits.csv",
     "quotes.csv",
     "speakers.csv",
     "frames.csv",
+    "keyness.csv",
+    "compare.csv",
     "skipped.csv",
     "manifest.json",
 ];
@@ -292,7 +294,11 @@ fn same_bytes_whatever_the_thread_count() {
     let mut outputs = Vec::new();
     for threads in ["1", "2", "3"] {
         let out = tmp.path().join(format!("out{threads}"));
-        let r = analyze(&input, &out, &["--threads", threads]);
+        let r = analyze(
+            &input,
+            &out,
+            &["--threads", threads, "--pairs", "--all-words"],
+        );
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut files = Vec::new();
         for name in REPORTS {
@@ -910,4 +916,291 @@ fn validate_sentence_auc_uses_hit_weights() {
     let rows = read_csv(&out.join("validation.csv"));
     let auc = rows.iter().find(|r| r["metric"] == "sentence_auc").unwrap();
     assert_eq!(auc["value"], "1.0000", "{rows:?}");
+}
+
+/// A JSONL corpus: (source, text) per article, ids `a0`, `a1`, ...
+fn jsonl_corpus(dir: &Path, articles: &[(&str, &str)]) -> PathBuf {
+    let mut jsonl = String::new();
+    for (i, (source, text)) in articles.iter().enumerate() {
+        let line =
+            serde_json::json!({"id": format!("a{i}"), "source": source, "title": "", "text": text});
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    write(dir, "corpus.jsonl", jsonl.as_bytes())
+}
+
+fn num(row: &BTreeMap<String, String>, col: &str) -> f64 {
+    row[col]
+        .parse()
+        .unwrap_or_else(|e| panic!("{col} = {:?}: {e}", row[col]))
+}
+
+/// Every keyness count is a number of hits.csv rows: the outlet's own for `count`, every
+/// other outlet's for `count_other`; the words are the outlets' author-voice words.
+#[test]
+fn keyness_counts_are_hit_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        tmp.path(),
+        &["--pairs"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hits = read_csv(&tmp.path().join("hits.csv"));
+    let keyness = read_csv(&tmp.path().join("keyness.csv"));
+    let articles = read_csv(&tmp.path().join("articles.csv"));
+    let author_words = |source: &str| -> u64 {
+        articles
+            .iter()
+            .filter(|a| source.is_empty() || a["source"] == source)
+            .map(|a| num(a, "words") as u64 - num(a, "quoted_words") as u64)
+            .sum()
+    };
+    let rows_of = |source: &dyn Fn(&str) -> bool, k: &BTreeMap<String, String>| {
+        hits.iter()
+            .filter(|h| {
+                source(&h["source"])
+                    && h["voice"] == "author"
+                    && h["lexicon"] == k["lexicon"]
+                    && h["entry"] == k["term"]
+            })
+            .count() as u64
+    };
+    let outlets: Vec<String> = articles.iter().map(|a| a["source"].clone()).collect();
+    let mut vs_rest = 0;
+    for k in &keyness {
+        assert_eq!(k["voice"], "author");
+        assert_eq!(k["kind"], "entry");
+        let me = k["source"].clone();
+        let count = num(k, "count") as u64;
+        let other = num(k, "count_other") as u64;
+        if k["comparison"] == "one_vs_rest" {
+            vs_rest += 1;
+            assert_eq!(k["versus"], "(all others)");
+            assert_eq!(count, rows_of(&|s| s == me, k), "{k:?}");
+            assert_eq!(other, rows_of(&|s| s != me, k), "{k:?}");
+            assert_eq!(
+                num(k, "words") as u64 + num(k, "words_other") as u64,
+                author_words("")
+            );
+        } else {
+            assert_eq!(k["comparison"], "pair");
+            let them = k["versus"].clone();
+            assert!(me < them, "a pair appears once, in name order");
+            assert_eq!(count, rows_of(&|s| s == me, k));
+            assert_eq!(other, rows_of(&|s| s == them, k));
+            assert_eq!(num(k, "words_other") as u64, author_words(&them));
+        }
+        assert_eq!(num(k, "words") as u64, author_words(&me));
+        assert!(count + other >= 1);
+        // the direction, the log-odds and the z-score agree in sign
+        let z = num(k, "z");
+        match k["direction"].as_str() {
+            "higher" => assert!(z > 0.0 && num(k, "log_odds") > 0.0, "{k:?}"),
+            "lower" => assert!(z < 0.0 && num(k, "log_odds") < 0.0, "{k:?}"),
+            d => panic!("direction {d}"),
+        }
+        let (p, adj) = (num(k, "p"), num(k, "p_adj"));
+        assert!((0.0..=1.0).contains(&p) && p <= adj + 1e-12 && adj <= 1.0);
+    }
+    // every outlet, every term that matched anywhere in the author voice
+    let terms: std::collections::BTreeSet<(String, String)> = hits
+        .iter()
+        .filter(|h| h["voice"] == "author")
+        .map(|h| (h["lexicon"].clone(), h["entry"].clone()))
+        .collect();
+    assert_eq!(vs_rest, terms.len() * outlets.len());
+}
+
+/// With one article per outlet (the sample), measures that are ratios of counts are compared
+/// on the counts (G2) and the rest get no test; no Welch or Mann-Whitney cell is filled.
+#[test]
+fn compare_falls_back_to_counts_with_one_article_per_outlet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(&repo().join("examples/india-russia-2023"), tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let compare = read_csv(&tmp.path().join("compare.csv"));
+    let articles = read_csv(&tmp.path().join("articles.csv"));
+    let by_source: BTreeMap<String, &BTreeMap<String, String>> =
+        articles.iter().map(|a| (a["source"].clone(), a)).collect();
+    let measures = compare
+        .iter()
+        .filter(|c| {
+            c["source_a"] == compare[0]["source_a"] && c["source_b"] == compare[0]["source_b"]
+        })
+        .count();
+    assert_eq!(compare.len(), 10 * measures, "5 outlets make 10 pairs");
+    let mut g2_rows = 0;
+    for c in &compare {
+        for n in ["n_a", "n_b"] {
+            assert!(c[n] == "1" || c[n] == "0", "{n} in {c:?}");
+        }
+        for col in ["welch_p", "mann_whitney_p", "ci_low", "hedges_g", "welch_t"] {
+            assert_eq!(c[col], "", "{col} in {c:?}");
+        }
+        let (a, b) = (by_source[&c["source_a"]], by_source[&c["source_b"]]);
+        let m = &c["measure"];
+        let per_article = m
+            .strip_suffix(".per_1k")
+            .map_or(m.clone(), |l| format!("{l}.per_1k"));
+        if !a[&per_article].is_empty() && !b[&per_article].is_empty() {
+            assert!((num(c, "mean_a") - num(a, &per_article)).abs() < 1e-4);
+            assert!((num(c, "mean_b") - num(b, &per_article)).abs() < 1e-4);
+        }
+        match c["test"].as_str() {
+            "g2_counts" => {
+                g2_rows += 1;
+                assert!(!c["g2_p"].is_empty() && !c["g2_p_adj"].is_empty());
+                assert!(num(c, "g2_p") <= num(c, "g2_p_adj") + 1e-12);
+                if let Some(lex) = m.strip_suffix(".per_1k") {
+                    // the counts are the articles' author-voice hits and words
+                    let words =
+                        |x: &BTreeMap<String, String>| num(x, "words") - num(x, "quoted_words");
+                    assert_eq!(num(c, "count_a"), num(a, &format!("{lex}.n")));
+                    assert_eq!(num(c, "base_a"), words(a));
+                    assert_eq!(num(c, "count_b"), num(b, &format!("{lex}.n")));
+                    assert_eq!(num(c, "base_b"), words(b));
+                }
+            }
+            "none" => {
+                assert_eq!(c["g2_p"], "");
+                assert!(c["note"].contains("fewer than 2 articles"), "{c:?}");
+            }
+            t => panic!("test {t} with one article per outlet"),
+        }
+        if ["balance", "words", "sentences"].contains(&m.as_str()) {
+            assert_eq!(c["test"], "none");
+        }
+    }
+    assert!(g2_rows > 50, "{g2_rows}");
+}
+
+/// Several articles per outlet: articles are the unit; n and means match articles.csv; an
+/// outlet with no hits still gets keyness rows (count 0, lower); one outlet alone compares
+/// with nothing.
+#[test]
+fn compare_with_several_articles_per_outlet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let loaded = "The regime's brazen and shameful lies were utterly outrageous, critics said. \
+        The so-called reforms are a disastrous sham.";
+    let plain = "The ministry said on Tuesday that the talks would continue next week. \
+        Officials said the agreement covers trade and energy.";
+    let mut docs: Vec<(&str, &str)> = Vec::new();
+    for _ in 0..4 {
+        docs.push(("Loud", loaded));
+        docs.push(("Loud", plain));
+        docs.push(("Quiet", plain));
+    }
+    docs.push(("Single", "The minister said talks were shameful."));
+    let input = jsonl_corpus(tmp.path(), &docs);
+    let out = tmp.path().join("out");
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let compare = read_csv(&out.join("compare.csv"));
+    let find = |a: &str, b: &str, m: &str| {
+        compare
+            .iter()
+            .find(|c| c["source_a"] == a && c["source_b"] == b && c["measure"] == m)
+            .unwrap_or_else(|| panic!("{a} {b} {m}"))
+    };
+    let adv = find("Loud", "Quiet", "advocacy_index");
+    assert_eq!(adv["test"], "welch_mann_whitney");
+    assert_eq!((adv["n_a"].as_str(), adv["n_b"].as_str()), ("8", "4"));
+    assert!(num(adv, "mean_a") > 0.0 && num(adv, "mean_b") == 0.0);
+    assert!(num(adv, "difference") > 0.0);
+    assert!(
+        num(adv, "ci_low") < num(adv, "difference") && num(adv, "difference") < num(adv, "ci_high")
+    );
+    // Quiet never varies: Welch still exists (Loud varies), Hedges' g too
+    assert!(!adv["welch_p"].is_empty() && !adv["hedges_g"].is_empty());
+    assert_eq!(
+        adv["mann_whitney_method"], "asymptotic",
+        "ties force the normal approximation"
+    );
+    // words: identical in every Quiet article and in half the Loud ones
+    let words = find("Loud", "Quiet", "words");
+    assert_eq!(words["test"], "welch_mann_whitney");
+    // a single article: counts for rates, nothing for the balance
+    assert_eq!(
+        find("Loud", "Single", "advocacy.evaluative.per_1k")["test"],
+        "g2_counts"
+    );
+    assert_eq!(find("Loud", "Single", "balance")["test"], "none");
+    // a measure that never varies in either outlet has no Welch test and says so
+    let flat = find("Loud", "Quiet", "quotes_per_1k");
+    assert_eq!(flat["welch_p"], "");
+    assert!(flat["note"].contains("no variation"), "{flat:?}");
+
+    let keyness = read_csv(&out.join("keyness.csv"));
+    let quiet: Vec<_> = keyness
+        .iter()
+        .filter(|k| k["source"] == "Quiet" && k["side"] == "advocacy")
+        .collect();
+    assert!(!quiet.is_empty());
+    assert!(
+        quiet
+            .iter()
+            .all(|k| k["count"] == "0" && k["direction"] == "lower")
+    );
+    let top = keyness.iter().find(|k| k["source"] == "Loud").unwrap();
+    assert_eq!(top["direction"], "higher", "highest z first");
+
+    // one outlet: nothing to compare with, the reports say so by being empty
+    let one = jsonl_corpus(&tmp.path().join("one"), &docs[..2]);
+    let out1 = tmp.path().join("out1");
+    let r = analyze(&one, &out1, &["--pairs"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(read_csv(&out1.join("keyness.csv")).is_empty());
+    assert!(read_csv(&out1.join("compare.csv")).is_empty());
+}
+
+/// `--all-words` counts every word once, in its voice: an outlet's word rows add up to its
+/// author-voice words.
+#[test]
+fn all_words_add_up_to_the_word_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        tmp.path(),
+        &["--all-words", "--no-hits"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keyness = read_csv(&tmp.path().join("keyness.csv"));
+    let articles = read_csv(&tmp.path().join("articles.csv"));
+    for a in &articles {
+        let words: f64 = keyness
+            .iter()
+            .filter(|k| k["source"] == a["source"] && k["kind"] == "word")
+            .map(|k| num(k, "count"))
+            .sum();
+        assert_eq!(
+            words,
+            num(a, "words") - num(a, "quoted_words"),
+            "{}",
+            a["source"]
+        );
+    }
+    for voice in ["quoted", "all"] {
+        let out = tmp.path().join(voice);
+        let r = analyze(
+            &repo().join("examples/india-russia-2023"),
+            &out,
+            &["--all-words", "--no-hits", "--voice", voice],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let keyness = read_csv(&out.join("keyness.csv"));
+        for a in &articles {
+            let words: f64 = keyness
+                .iter()
+                .filter(|k| k["source"] == a["source"] && k["kind"] == "word")
+                .map(|k| num(k, "count"))
+                .sum();
+            let expected = match voice {
+                "quoted" => num(a, "quoted_words"),
+                _ => num(a, "words") + num(a, "headline_words"),
+            };
+            assert_eq!(words, expected, "{voice} {}", a["source"]);
+        }
+    }
 }

@@ -22,6 +22,15 @@ pub fn fixed(x: Option<f64>) -> String {
     }
 }
 
+/// A p-value: 4 decimals from 0.0001 up, below that 3 significant digits in scientific
+/// notation (`2.514e-7`), so a small p-value never shows as `0.0000`; empty for `None`.
+pub fn pvalue(p: Option<f64>) -> String {
+    match p {
+        Some(p) if p.is_finite() && p < 0.000_05 && p > 0.0 => format!("{p:.3e}"),
+        _ => fixed(p),
+    }
+}
+
 /// A text cell that no spreadsheet will run as a formula: a value starting with `=`, `+`, `-`,
 /// `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV injection).
 pub fn inert(s: &str) -> String {
@@ -42,6 +51,15 @@ mod tests {
         assert_eq!(fixed(Some(-1.5)), "-1.5000");
         assert_eq!(fixed(None), "");
         assert_eq!(fixed(Some(f64::NAN)), "");
+    }
+
+    #[test]
+    fn small_p_values_keep_their_digits() {
+        assert_eq!(pvalue(Some(0.04)), "0.0400");
+        assert_eq!(pvalue(Some(0.00005)), "0.0001");
+        assert_eq!(pvalue(Some(2.514e-7)), "2.514e-7");
+        assert_eq!(pvalue(Some(0.0)), "0.0000");
+        assert_eq!(pvalue(None), "");
     }
 
     #[test]

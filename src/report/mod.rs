@@ -6,10 +6,12 @@
 //! so a failed run never leaves a half-written set that looks complete.
 
 mod cells;
+mod compare;
 mod outlets;
 mod rows;
 
-pub use cells::{fixed, inert};
+pub use cells::{fixed, inert, pvalue};
+pub use compare::{compare_header, compare_records, keyness_header, keyness_records};
 pub use outlets::{
     frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
 };
@@ -20,6 +22,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::Outlets;
+use crate::compare::Comparison;
 use crate::corpus::Skip;
 use crate::lexicon::LexiconSet;
 
@@ -30,6 +33,8 @@ pub const HITS: &str = "hits.csv";
 pub const QUOTES: &str = "quotes.csv";
 pub const SPEAKERS: &str = "speakers.csv";
 pub const FRAMES: &str = "frames.csv";
+pub const KEYNESS: &str = "keyness.csv";
+pub const COMPARE: &str = "compare.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
 
@@ -205,18 +210,29 @@ impl Reports {
         Ok(())
     }
 
-    /// Write `sources.csv`, `speakers.csv`, `frames.csv` and `manifest.json`, flush everything
-    /// and rename
-    /// each report into place; `manifest.json` goes last and says the set is complete.
+    /// Write `sources.csv`, `speakers.csv`, `frames.csv`, `keyness.csv`, `compare.csv` and
+    /// `manifest.json`, flush everything and rename each report into place; `manifest.json`
+    /// goes last and says the set is complete.
     pub fn finish(
         mut self,
         set: &LexiconSet,
         outlets: &Outlets,
+        comparison: &Comparison,
         info: &RunInfo,
     ) -> Result<(), ReportError> {
         self.write_table(SOURCES, source_header(set), source_rows(set, outlets))?;
         self.write_table(SPEAKERS, speaker_header(), speaker_rows(outlets))?;
         self.write_table(FRAMES, frame_header(), frame_rows(set, outlets))?;
+        self.write_table(
+            KEYNESS,
+            keyness_header(),
+            keyness_records(set, comparison.voice, &comparison.keyness),
+        )?;
+        self.write_table(
+            COMPARE,
+            compare_header(),
+            compare_records(&comparison.measures),
+        )?;
         let dir = self.dir.clone();
         for (name, w) in [
             (ARTICLES, &mut self.articles),
