@@ -1,5 +1,6 @@
 //! Compiles the shipped lexicons into the binary: every `lexicons/<family>/<file>.txt`
-//! becomes an entry of `BUILTIN` (path relative to `lexicons/`, content), sorted by path.
+//! becomes an entry of `BUILTIN` (path relative to `lexicons/`, content), sorted by path,
+//! except the `boilerplate` family (cleaning patterns), which becomes `BOILERPLATE`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -28,19 +29,31 @@ fn main() {
         }
     }
     files.sort();
-    let mut out = String::from(
-        "/// Shipped lexicon files: (path relative to `lexicons/`, content).\npub static BUILTIN: &[(&str, &str)] = &[\n",
-    );
-    for (rel, path) in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
+    // The `boilerplate` family holds line patterns for the cleaning step, not scoring lexicons.
+    let mut out = String::new();
+    for (name, what, boilerplate) in [
+        ("BUILTIN", "Shipped scoring lexicon files", false),
+        ("BOILERPLATE", "Shipped boilerplate pattern files", true),
+    ] {
         writeln!(
             out,
-            "    ({rel:?}, include_str!({:?})),",
-            path.display().to_string()
+            "/// {what}: (path relative to `lexicons/`, content).\npub static {name}: &[(&str, &str)] = &["
         )
         .unwrap();
+        for (rel, path) in &files {
+            if rel.starts_with("boilerplate/") != boilerplate {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", path.display());
+            writeln!(
+                out,
+                "    ({rel:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
+        }
+        out.push_str("];\n");
     }
-    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_lexicons.rs");
     std::fs::write(dest, out).unwrap();
 }

@@ -132,6 +132,9 @@ pub struct AnalyzeArgs {
     pub no_hits: bool,
 
     #[command(flatten)]
+    pub cleaning: CleaningArgs,
+
+    #[command(flatten)]
     pub keyness: KeynessArgs,
 
     /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
@@ -142,6 +145,24 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// What is left out of the text before scoring.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Cleaning (cleaning.csv)")]
+pub struct CleaningArgs {
+    /// Score page chrome too: do not remove boilerplate lines (share prompts, comment forms,
+    /// newsletter pitches, copyright notices, teasers, widgets), lines repeated across an
+    /// outlet's articles, or short lines before and after the body. Markdown remnants are
+    /// still taken out.
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+
+    /// Add boilerplate line patterns: a file, or a folder of .txt files, in the format of
+    /// lexicons/boilerplate/ (one regular expression per line). A file with the id of a
+    /// shipped one replaces it. Repeatable.
+    #[arg(long = "boilerplate", value_name = "PATH")]
+    pub boilerplate: Vec<PathBuf>,
 }
 
 /// How `keyness.csv` compares outlets.

@@ -14,6 +14,15 @@ pub struct LexiconConfig {
     pub paths: Vec<PathBuf>,
 }
 
+/// What the cleaning step does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleaningConfig {
+    /// Remove page chrome lines (boilerplate, repetition, structure).
+    pub chrome: bool,
+    /// Boilerplate pattern files added to the shipped ones.
+    pub boilerplate: Vec<PathBuf>,
+}
+
 /// Settings of one `analyze` run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -22,6 +31,7 @@ pub struct Config {
     pub lexicons: LexiconConfig,
     pub with_hits: bool,
     pub keyness: KeynessConfig,
+    pub cleaning: CleaningConfig,
     /// Worker threads, at least 1.
     pub threads: usize,
     pub quiet: bool,
@@ -65,6 +75,10 @@ impl Config {
             lexicons: LexiconConfig::from_args(&args.lexicons)?,
             with_hits: !args.no_hits,
             keyness: keyness_config(&args.keyness)?,
+            cleaning: CleaningConfig {
+                chrome: !args.cleaning.keep_boilerplate,
+                boilerplate: args.cleaning.boilerplate.clone(),
+            },
             threads: if args.threads == 0 {
                 cpus.max(1)
             } else {

@@ -37,6 +37,7 @@
 
 pub mod aggregate;
 pub mod attribution;
+pub mod clean;
 pub mod cli;
 pub mod compare;
 pub mod config;

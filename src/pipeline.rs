@@ -1,8 +1,10 @@
-//! Runs the stages in order over one streaming pass: the corpus is read on the calling
-//! thread in batches; a second thread scores each batch on a worker pool and writes its rows
-//! in input order, folding each article into its outlet's accumulator. Only the accumulators
-//! outlive a batch, so memory stays flat as the corpus grows, and because rows and sums are
-//! taken in input order the reports are byte-identical whatever the thread count.
+//! Runs the stages in order. A first pass counts each outlet's lines for the cleaning step's
+//! repetition signal (when the input can be read twice). Then one streaming pass: the corpus
+//! is read on the calling thread in batches; a second thread cleans and scores each batch on a
+//! worker pool and writes its rows in input order, folding each article into its outlet's
+//! accumulator. Only the accumulators (and the bounded line counts) outlive a batch, so memory
+//! stays flat as the corpus grows, and because rows and sums are taken in input order the
+//! reports are byte-identical whatever the thread count.
 
 use std::sync::mpsc;
 
@@ -10,6 +12,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::aggregate::{OutletAcc, Outlets};
+use crate::clean::{self, Cleaner, LineCounter, Repeated, article_keys};
 use crate::compare;
 use crate::config::Config;
 use crate::corpus::{self, Item, Skip};
@@ -48,13 +51,39 @@ pub fn load_lexicons(
 /// Score the corpus and write every report. An `Err` is fatal (exit code 2).
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let set = load_lexicons(&config.lexicons, config.quiet)?;
-    let analyzer = Analyzer::new(set).context("cannot compile the lexicons")?;
-    let corpus = corpus::open(&config.input)?;
-    let input_kind = corpus.describe();
+    let boilerplate = clean::patterns::load(true, &config.cleaning.boilerplate)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
         .context("cannot start worker threads")?;
+    let stdin = config.input.path.as_os_str() == "-";
+    let repeated = if config.cleaning.chrome && !stdin {
+        Some(count_lines(config, &pool)?)
+    } else {
+        None
+    };
+    let repetition = match &repeated {
+        Some(r) if r.saturated => "counted (the line counter was full: counts are lower bounds)",
+        Some(_) => "counted",
+        None if !config.cleaning.chrome => "off (--keep-boilerplate)",
+        None => "off (standard input is read once)",
+    };
+    let boilerplate_ids: Vec<String> = boilerplate
+        .categories
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let cleaner = Cleaner {
+        markup: true,
+        chrome: config.cleaning.chrome,
+        boilerplate,
+        repeated,
+    };
+    let analyzer = Analyzer::new(set)
+        .context("cannot compile the lexicons")?
+        .with_cleaner(cleaner);
+    let corpus = corpus::open(&config.input)?;
+    let input_kind = corpus.describe();
     let mut reports = Reports::create(
         &config.out,
         &analyzer.set,
@@ -159,6 +188,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             "default_lexicons": config.lexicons.builtin,
             "lexicon_paths": config.lexicons.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "hits": config.with_hits,
+            "cleaning": {
+                "remove_boilerplate": config.cleaning.chrome,
+                "boilerplate_paths": config.cleaning.boilerplate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+                "boilerplate_categories": boilerplate_ids,
+                "repetition": repetition,
+            },
             "keyness": {
                 "voice": config.keyness.voice.as_str(),
                 "pairs": config.keyness.pairs,
@@ -174,6 +209,41 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let comparison = compare::compare(&analyzer.set, &outlets, &config.keyness);
     reports.finish(&analyzer.set, &outlets, &comparison, &info)?;
     Ok(outcome)
+}
+
+/// The first pass: count every article's lines per outlet, for the repetition signal. Keys are
+/// computed on the pool, batch by batch, and counted in input order.
+fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
+    let mut counter = LineCounter::default();
+    let mut batch: Vec<Item> = Vec::with_capacity(BATCH_ARTICLES);
+    let flush = |batch: &mut Vec<Item>, counter: &mut LineCounter| {
+        let keys: Vec<Option<(String, Vec<u64>)>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|item| match item {
+                    Item::Article(a) => Some((a.source.clone(), article_keys(&a.source, &a.text))),
+                    Item::Skip(_) => None,
+                })
+                .collect()
+        });
+        for (source, k) in keys.into_iter().flatten() {
+            counter.add_keys(&source, &k);
+        }
+        batch.clear();
+    };
+    let mut bytes = 0;
+    for item in corpus::open(&config.input)? {
+        if let Item::Article(a) = &item {
+            bytes += a.text.len();
+        }
+        batch.push(item);
+        if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
+            flush(&mut batch, &mut counter);
+            bytes = 0;
+        }
+    }
+    flush(&mut batch, &mut counter);
+    Ok(counter.finish())
 }
 
 /// One input after the scoring stage: an article's outlet, its accumulator and its rendered

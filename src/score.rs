@@ -17,6 +17,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attribution::{self, Attribution, Cue, CueClass, QuoteKind, SpeakerKind};
+use crate::clean::{Cleaner, Cleaning};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Match, Matcher, Role, SCARE_QUOTES, Side};
 use crate::quotes::{self, Quote};
@@ -163,6 +164,11 @@ pub struct ArticleScore {
     /// Hits per lexicon entry `(lexicon, entry)` by voice; they add up to `author`, `quoted`
     /// and `headline`, one for each `hits.csv` row.
     pub entries: BTreeMap<(u32, u32), ByVoice>,
+    /// Lines of page chrome left out before scoring, their words, and markup edits (the
+    /// `cleaning.csv` rows of the article).
+    pub removed_lines: u64,
+    pub removed_words: u64,
+    pub markup_edits: u64,
 }
 
 /// Counts of the body's quotations and attributions; per outlet they add up with `+=`.
@@ -355,6 +361,8 @@ pub struct Analysis {
     /// Every word (case-folded) with its count by voice, sorted by word (empty unless
     /// [`Detail::words`] was asked for).
     pub words: Vec<(String, ByVoice)>,
+    /// What cleaning left out of the text (the `cleaning.csv` rows).
+    pub cleaning: Cleaning,
 }
 
 /// What [`Analyzer::analyze_with`] works out beyond the counts.
@@ -371,12 +379,19 @@ pub struct Detail {
 pub enum ScoreError {
     #[error("no body text: the text has no words outside the headline")]
     NoWords,
+    #[error(
+        "no body text left after removing {lines} line(s) of page chrome (run with --keep-boilerplate to score them)"
+    )]
+    NoWordsAfterCleaning { lines: u64 },
 }
 
 /// Lexicons and their compiled matchers: built once, shared by every thread.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     pub set: LexiconSet,
+    /// What to leave out of each text before scoring (none unless set with
+    /// [`Analyzer::with_cleaner`]).
+    pub cleaner: Cleaner,
     matcher: Matcher,
     cues: Matcher,
     speakers: Matcher,
@@ -401,12 +416,19 @@ impl Analyzer {
         let scare = set.index_of(SCARE_QUOTES);
         Ok(Analyzer {
             set,
+            cleaner: Cleaner::disabled(),
             matcher,
             cues,
             speakers,
             frames,
             scare,
         })
+    }
+
+    /// The same analyzer, cleaning each text with `cleaner` before it is scored.
+    pub fn with_cleaner(mut self, cleaner: Cleaner) -> Analyzer {
+        self.cleaner = cleaner;
+        self
     }
 
     fn find(&self, doc: &Document, input: &str) -> Found {
@@ -461,7 +483,10 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, detail: Detail) -> Result<Analysis, ScoreError> {
         let with_hits = detail.hits;
         let n = self.set.len();
-        let doc = Document::new(&article.text);
+        let cleaning = self
+            .cleaner
+            .clean(&article.text, &article.title, &article.source);
+        let doc = Document::with_edits(&article.text, &cleaning.edits);
         let headline_par = find_headline(&doc, &article.title);
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);
         let total_words = count_words(&doc.text) as u64;
@@ -469,7 +494,13 @@ impl Analyzer {
             headline_span.map_or(0, |s| count_words(s.of(&doc.text)) as u64);
         let words = total_words.saturating_sub(headline_words_in_text);
         if words == 0 {
-            return Err(ScoreError::NoWords);
+            return Err(if cleaning.removed_lines > 0 {
+                ScoreError::NoWordsAfterCleaning {
+                    lines: cleaning.removed_lines,
+                }
+            } else {
+                ScoreError::NoWords
+            });
         }
         let found = self.find(&doc, &article.text);
         let in_headline = |span: Span| headline_span.is_some_and(|h| h.contains(span));
@@ -505,6 +536,9 @@ impl Analyzer {
             author: vec![0; n],
             quoted: vec![0; n],
             headline: vec![0; n],
+            removed_lines: cleaning.removed_lines,
+            removed_words: cleaning.removed_words,
+            markup_edits: cleaning.markup_edits,
             ..ArticleScore::default()
         };
         let mut advocacy_sentences = BTreeSet::new();
@@ -711,6 +745,7 @@ impl Analyzer {
             hits,
             quotes: quote_rows,
             words,
+            cleaning,
         })
     }
 }

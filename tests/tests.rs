@@ -10,7 +10,7 @@ use clap::CommandFactory;
 const BIN: &str = env!("CARGO_BIN_EXE_framescope");
 
 /// Every file one `analyze` run writes (with hits).
-const REPORTS: [&str; 10] = [
+const REPORTS: [&str; 11] = [
     "articles.csv",
     "sources.csv",
     "hits.csv",
@@ -19,6 +19,7 @@ const REPORTS: [&str; 10] = [
     "frames.csv",
     "keyness.csv",
     "compare.csv",
+    "cleaning.csv",
     "skipped.csv",
     "manifest.json",
 ];
@@ -613,6 +614,10 @@ fn shipped_lexicons_are_well_formed() {
             family.path().join("README.md").exists(),
             "lexicons/{fam}/README.md missing"
         );
+        if fam == "boilerplate" {
+            boilerplate_family_is_documented(&family.path());
+            continue;
+        }
         for f in std::fs::read_dir(family.path()).unwrap().flatten() {
             let p = f.path();
             if p.extension().is_none_or(|e| e != "txt") {
@@ -653,6 +658,48 @@ fn shipped_lexicons_are_well_formed() {
     assert!(total >= 300, "only {total} entries");
     let set = framescope::lexicon::LexiconSet::load(true, &[]).unwrap();
     assert!(set.warnings.is_empty(), "{:#?}", set.warnings);
+}
+
+/// The boilerplate README's table states each pattern file's scope, word limit and pattern
+/// count; keep it true.
+fn boilerplate_family_is_documented(dir: &Path) {
+    let b = framescope::clean::patterns::load(true, &[]).expect("shipped patterns compile");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let mut files = 0;
+    for (i, cat) in b.categories.iter().enumerate() {
+        let stem = cat.id.trim_start_matches("boilerplate.");
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{stem}.txt` |")))
+            .unwrap_or_else(|| panic!("lexicons/boilerplate/README.md has no row for {stem}.txt"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let scope = match cat.scope {
+            framescope::clean::Scope::Line => "line",
+            framescope::clean::Scope::End => "end",
+        };
+        let n = b.patterns.iter().filter(|p| p.category == i).count();
+        assert_eq!(
+            (cells[3], cells[4], cells[5]),
+            (
+                scope,
+                cat.max_words.to_string().as_str(),
+                n.to_string().as_str()
+            ),
+            "{stem}.txt in lexicons/boilerplate/README.md"
+        );
+        assert!(!cat.description.is_empty(), "{stem}.txt has a description");
+        files += 1;
+    }
+    let on_disk = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "txt"))
+        .count();
+    assert_eq!(files, on_disk);
+    assert!(
+        readme.contains(&format!("| **{}** |", b.patterns.len())),
+        "total row"
+    );
 }
 
 /// Quotation edge cases from the issue: none loses the article, and each is read as stated.
@@ -1203,4 +1250,243 @@ fn all_words_add_up_to_the_word_counts() {
             assert_eq!(words, expected, "{voice} {}", a["source"]);
         }
     }
+}
+
+/// Issue 6's acceptance test: on the sample corpus every line of page chrome is removed and no
+/// line of reporting is. Both sets are listed here by hand (line numbers of each file), from
+/// reading the five articles; every non-blank line is in exactly one of them.
+#[test]
+fn sample_page_chrome_is_removed_and_reporting_kept() {
+    // (file stem prefix, chrome lines, reporting lines: headline, standfirst, body, subheads)
+    let expected: [(&str, Vec<usize>, Vec<usize>); 5] = [
+        (
+            "000", // weather widget, share prompt, comment form, related-article teasers
+            vec![1, 2, 7, 54, 55, 57, 59, 61, 63, 65, 67, 69, 71, 73],
+            [4].into_iter().chain((9..=51).step_by(2)).collect(),
+        ),
+        (
+            "001", // "Read Also" teasers, comment form
+            vec![17, 29, 32, 34],
+            [1, 3, 5, 7, 9, 11, 13, 15, 19, 21, 23, 25, 27].into(),
+        ),
+        ("002", vec![], (1..=21).step_by(2).collect()),
+        (
+            "003", // byline, dateline, taxonomy, translate/newsletter/share pitches, notes,
+            // author bio, image credit, copyright, membership, disclaimers, contact
+            vec![
+                5, 7, 9, 11, 13, 15, 17, 43, 45, 47, 49, 51, 52, 54, 56, 58, 60, 61, 62,
+            ],
+            [3].into_iter().chain((19..=41).step_by(2)).collect(),
+        ),
+        ("004", vec![], (1..=58).collect()),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let r = analyze(&repo().join("examples/india-russia-2023"), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv(&out.join("cleaning.csv"));
+    let articles = read_csv(&out.join("articles.csv"));
+    for (prefix, chrome, reporting) in &expected {
+        let file = std::fs::read_dir(repo().join("examples/india-russia-2023"))
+            .expect("sample folder")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .expect("sample file");
+        let text = std::fs::read_to_string(&file).expect("utf-8 sample");
+        let id = file
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        let non_blank: Vec<usize> = text
+            .split('\n')
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, _)| i + 1)
+            .collect();
+        let mut listed: Vec<usize> = chrome.iter().chain(reporting).copied().collect();
+        listed.sort_unstable();
+        assert_eq!(
+            listed, non_blank,
+            "{id}: every non-blank line is listed once"
+        );
+        let removed: Vec<usize> = rows
+            .iter()
+            .filter(|r| r["article_id"] == id && r["signal"] != "markup")
+            .map(|r| r["line"].parse().expect("line"))
+            .collect();
+        assert_eq!(&removed, chrome, "{id}: removed lines");
+        let row = articles
+            .iter()
+            .find(|a| a["id"] == id)
+            .expect("article row");
+        assert_eq!(row["removed_lines"], chrome.len().to_string(), "{id}");
+        // Each removal row quotes exactly the line it removed.
+        let lines: Vec<&str> = text.split('\n').collect();
+        for r in rows
+            .iter()
+            .filter(|r| r["article_id"] == id && r["signal"] != "markup")
+        {
+            let n: usize = r["line"].parse().expect("line");
+            assert_eq!(r["text"], lines[n - 1].trim(), "{id}:{n}");
+            let (b0, b1): (usize, usize) = (
+                r["byte_start"].parse().expect("offset"),
+                r["byte_end"].parse().expect("offset"),
+            );
+            assert_eq!(
+                &text[b0..b1],
+                r["text"],
+                "{id}:{n}: offsets point at the line"
+            );
+        }
+    }
+    // Markup: escapes in the Global Research text, the run-in dateline of Sputnik India.
+    let markup: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|r| r["signal"] == "markup")
+        .map(|r| {
+            (
+                &r["article_id"][..3],
+                r["reason"].as_str(),
+                r["text"].as_str(),
+            )
+        })
+        .collect();
+    assert!(
+        markup.contains(&("004", "dateline", "Sputnik")),
+        "{markup:?}"
+    );
+    assert!(
+        markup
+            .iter()
+            .filter(|m| m.0 == "003")
+            .all(|m| m.1 == "escape" && m.2 == "\\")
+    );
+    assert_eq!(
+        markup.iter().filter(|m| m.0 == "003").count(),
+        8,
+        "{markup:?}"
+    );
+    // Nothing of the chrome reaches the scorer: no hit in a removed line.
+    let hits = read_csv(&out.join("hits.csv"));
+    for h in &hits {
+        let start: usize = h["byte_start"].parse().expect("offset");
+        let inside = rows.iter().any(|r| {
+            r["article_id"] == h["article_id"]
+                && r["signal"] != "markup"
+                && h["field"] == "text"
+                && r["byte_start"].parse::<usize>().is_ok_and(|s| s <= start)
+                && r["byte_end"].parse::<usize>().is_ok_and(|e| start < e)
+        });
+        assert!(!inside, "hit in removed text: {h:?}");
+    }
+    // --keep-boilerplate keeps every line and still takes out the markup.
+    let keep = dir.path().join("k");
+    let r = analyze(
+        &repo().join("examples/india-russia-2023"),
+        &keep,
+        &["--keep-boilerplate"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv(&keep.join("cleaning.csv"));
+    assert!(rows.iter().all(|r| r["signal"] == "markup"), "{rows:?}");
+    assert!(!rows.is_empty());
+}
+
+/// Repetition across an outlet's articles, a user's own boilerplate file, and a text that is
+/// all chrome (skipped with a reason, not lost).
+#[test]
+fn repetition_user_patterns_and_all_chrome() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let furniture = "Independent journalism needs your support every single day.";
+    let mut articles: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            (
+                "Herald".to_string(),
+                format!("The council met on day {i} and approved the plan, officials said.\n\n{furniture}\n\nSponsored: Buy our mugs\n"),
+            )
+        })
+        .collect();
+    articles.push((
+        "Courier".into(),
+        format!("The court ruled on Monday, lawyers said.\n\n{furniture}\n"),
+    ));
+    articles.push((
+        "Courier".into(),
+        "Share this:\n\nFollow us on Twitter\n".into(),
+    ));
+    let lines: Vec<String> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, (s, t))| {
+            serde_json::json!({"id": format!("a{i}"), "source": s, "text": t}).to_string()
+        })
+        .collect();
+    let input = write(dir.path(), "c.jsonl", lines.join("\n").as_bytes());
+    let patterns = write(
+        dir.path(),
+        "mine/sponsored.txt",
+        b"#! description: paid promotions\n^sponsored:\n",
+    );
+    let out = dir.path().join("r");
+    let r = analyze(
+        &input,
+        &out,
+        &["--boilerplate", patterns.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(r.code, 1, "one input skipped: {}", r.stderr);
+    let rows = read_csv(&out.join("cleaning.csv"));
+    let herald: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["article_id"] == "a0")
+        .map(|r| (r["signal"].as_str(), r["reason"].as_str()))
+        .collect();
+    assert_eq!(
+        herald,
+        [
+            ("repetition", "repeated_line"),
+            ("boilerplate", "boilerplate.sponsored")
+        ]
+    );
+    // The Courier's one article with the line is not repetition.
+    assert!(rows.iter().all(|r| r["article_id"] != "a4"), "{rows:?}");
+    let skipped = read_csv(&out.join("skipped.csv"));
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0]["reason"].contains("after removing 2 line(s) of page chrome"),
+        "{skipped:?}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+    assert!(manifest.contains("boilerplate.sponsored"), "{manifest}");
+    // An article repeated whole is a duplicate, not furniture: nothing of it is removed.
+    let same = "The council met and approved the plan, officials said.";
+    let dupes: Vec<String> = (0..4)
+        .map(|i| {
+            serde_json::json!({"id": format!("d{i}"), "source": "Gazette", "text": same})
+                .to_string()
+        })
+        .collect();
+    let input = write(dir.path(), "d.jsonl", dupes.join("\n").as_bytes());
+    let r = analyze(&input, &dir.path().join("d"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(read_csv(&dir.path().join("d/cleaning.csv")).is_empty());
+    // A broken pattern file is fatal and names the file and line.
+    let bad = write(dir.path(), "bad.txt", b"#! description: d\n^(oops\n");
+    let r = analyze(
+        &input,
+        &dir.path().join("x"),
+        &["--boilerplate", bad.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("bad.txt:2: error: not a valid regular expression"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("^(oops"), "{}", r.stderr);
 }

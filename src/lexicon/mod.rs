@@ -25,6 +25,12 @@ pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
     builtin::BUILTIN
 }
 
+/// The shipped boilerplate pattern files (`lexicons/boilerplate/`), sorted by path: line
+/// patterns for the cleaning step, not scoring lexicons.
+pub fn builtin_boilerplate_files() -> &'static [(&'static str, &'static str)] {
+    builtin::BOILERPLATE
+}
+
 /// One lexicon file to parse: where it came from, the id its path gives, and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -224,7 +230,9 @@ fn collect_txt(dir: &Path, depth: usize, out: &mut Vec<PathBuf>, problems: &mut 
             continue;
         }
         if p.is_dir() {
-            if depth == 0 {
+            // `boilerplate/` holds cleaning patterns (`--boilerplate`), not scoring lexicons.
+            let boilerplate = p.file_name().is_some_and(|n| n == "boilerplate");
+            if depth == 0 && !boilerplate {
                 collect_txt(&p, depth + 1, out, problems);
             }
         } else if p.extension().is_some_and(|e| e == "txt") {

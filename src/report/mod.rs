@@ -15,7 +15,7 @@ pub use compare::{compare_header, compare_records, keyness_header, keyness_recor
 pub use outlets::{
     frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
 };
-pub use rows::{article_header, hit_header, quote_header, render, skip_header};
+pub use rows::{article_header, cleaning_header, hit_header, quote_header, render, skip_header};
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -35,6 +35,7 @@ pub const SPEAKERS: &str = "speakers.csv";
 pub const FRAMES: &str = "frames.csv";
 pub const KEYNESS: &str = "keyness.csv";
 pub const COMPARE: &str = "compare.csv";
+pub const CLEANING: &str = "cleaning.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
 
@@ -58,6 +59,7 @@ pub struct Rendered {
     pub article: Vec<u8>,
     pub hits: Vec<u8>,
     pub quotes: Vec<u8>,
+    pub cleaning: Vec<u8>,
 }
 
 /// A CSV writer into memory, quoting exactly as every report does.
@@ -90,6 +92,7 @@ pub struct Reports {
     articles: Out,
     hits: Option<Out>,
     quotes: Out,
+    cleaning: Out,
     skipped: Out,
     targets: Vec<Target>,
 }
@@ -146,12 +149,14 @@ impl Reports {
             None
         };
         let quotes = open(QUOTES, quote_header())?;
+        let cleaning = open(CLEANING, cleaning_header())?;
         let skipped = open(SKIPPED, skip_header())?;
         Ok(Reports {
             dir: dir.to_path_buf(),
             articles,
             hits,
             quotes,
+            cleaning,
             skipped,
             targets,
         })
@@ -169,7 +174,10 @@ impl Reports {
         }
         self.quotes
             .write_all(&rendered.quotes)
-            .map_err(|e| io_err(&dir.join(QUOTES), e))
+            .map_err(|e| io_err(&dir.join(QUOTES), e))?;
+        self.cleaning
+            .write_all(&rendered.cleaning)
+            .map_err(|e| io_err(&dir.join(CLEANING), e))
     }
 
     /// Write one `skipped.csv` row.
@@ -237,6 +245,7 @@ impl Reports {
         for (name, w) in [
             (ARTICLES, &mut self.articles),
             (QUOTES, &mut self.quotes),
+            (CLEANING, &mut self.cleaning),
             (SKIPPED, &mut self.skipped),
         ] {
             w.flush().map_err(|e| io_err(&dir.join(name), e))?;
@@ -248,6 +257,7 @@ impl Reports {
         drop(self.articles);
         drop(self.hits);
         drop(self.quotes);
+        drop(self.cleaning);
         drop(self.skipped);
         // A run without hits.csv must not leave an older hits.csv beside the new reports.
         let old_hits = dir.join(HITS);
@@ -278,6 +288,7 @@ impl Reports {
         drop(self.articles);
         drop(self.hits);
         drop(self.quotes);
+        drop(self.cleaning);
         drop(self.skipped);
         for t in targets {
             let _ = std::fs::remove_file(t.tmp);

@@ -2,9 +2,11 @@
 //! `skipped.csv`, and [`render`], which turns one scored article into CSV bytes.
 
 use super::{Rendered, csv_writer, fixed, inert, record_bytes};
+use crate::clean::Signal;
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
 use crate::score::{Analysis, Attributions, MEASURES, frame_hits, side_sum};
+use crate::text::char_offsets;
 
 fn strings(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
@@ -60,6 +62,9 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "encoding",
         "headline_words",
         "headline_in_text",
+        "removed_lines",
+        "removed_words",
+        "markup_edits",
     ]);
     h.extend(MEASURES.iter().map(|s| s.to_string()));
     h.extend(count_columns());
@@ -97,6 +102,9 @@ fn article_row(
         a.encoding.as_str().to_string(),
         s.headline_words.to_string(),
         s.headline_in_text.to_string(),
+        s.removed_lines.to_string(),
+        s.removed_words.to_string(),
+        s.markup_edits.to_string(),
     ];
     // words and sentences are counts: no decimals
     row.push(s.words.to_string());
@@ -186,6 +194,23 @@ pub fn quote_header() -> Vec<String> {
 }
 
 /// `skipped.csv` columns.
+/// `cleaning.csv` columns.
+pub fn cleaning_header() -> Vec<String> {
+    strings(&[
+        "article_id",
+        "source",
+        "line",
+        "byte_start",
+        "byte_end",
+        "char_start",
+        "char_end",
+        "signal",
+        "reason",
+        "detail",
+        "text",
+    ])
+}
+
 pub fn skip_header() -> Vec<String> {
     strings(&["input", "line", "id", "source", "reason"])
 }
@@ -250,8 +275,53 @@ pub fn render(
             inert(&q.text),
         ]);
     }
+    let mut cleaning = csv_writer();
+    let removals = &analysis.cleaning.removals;
+    let mut offsets: Vec<usize> = removals.iter().flat_map(|r| [r.start, r.end]).collect();
+    offsets.sort_unstable();
+    let chars = char_offsets(&article.text, &offsets);
+    let char_at = |b: usize| {
+        let i = offsets.partition_point(|&o| o < b);
+        chars.get(i).copied().unwrap_or(0)
+    };
+    for r in removals {
+        let text = if r.signal == Signal::Html {
+            r.text.as_str()
+        } else {
+            article.text.get(r.start..r.end).unwrap_or("")
+        };
+        let (line, bytes, chars) = if r.signal == Signal::Html {
+            (
+                String::new(),
+                [String::new(), String::new()],
+                [String::new(), String::new()],
+            )
+        } else {
+            (
+                r.line.to_string(),
+                [r.start.to_string(), r.end.to_string()],
+                [char_at(r.start).to_string(), char_at(r.end).to_string()],
+            )
+        };
+        let [byte_start, byte_end] = bytes;
+        let [char_start, char_end] = chars;
+        let _ = cleaning.write_record([
+            inert(&article.id),
+            inert(&article.source),
+            line,
+            byte_start,
+            byte_end,
+            char_start,
+            char_end,
+            r.signal.as_str().to_string(),
+            inert(&r.reason),
+            inert(&r.detail),
+            inert(text),
+        ]);
+    }
     Rendered {
         article: record_bytes(article_row(set, article, analysis, measures)),
+        cleaning: cleaning.into_inner().unwrap_or_default(),
         hits: hits.into_inner().unwrap_or_default(),
         quotes: quotes.into_inner().unwrap_or_default(),
     }

@@ -19,7 +19,9 @@
 //! hard-wrap heuristic (see `wrap::joins`): the lines join with a space when the line does
 //! not end a sentence and the next line starts lowercase, or the line ends with `,` `;` `-`
 //! `&` or an opening quote, or ends in a lowercase word or a capitalised function word
-//! (`The`); otherwise the line is a paragraph of its own (headings, datelines).
+//! (`The`); otherwise the line is a paragraph of its own (headings, datelines). A blank line
+//! inside a sentence (a scrape remnant: the paragraph ends in a lowercase word or a comma and
+//! the next starts lowercase) does not end the paragraph either.
 //!
 //! # Sentences
 //! Split inside each paragraph after `. ! ? …` (and runs like `...`), optionally followed by
@@ -46,8 +48,9 @@ mod tests;
 use std::ops::Range;
 
 pub use crate::span::Span;
-pub use normalize::normalize_fragment;
+pub use normalize::{Edit, EditKind, normalize_fragment};
 pub use words::{char_offsets, count_words, fold_case};
+pub(crate) use wrap::joins as joins_wrapped;
 
 use offsets::OffsetMap;
 
@@ -72,11 +75,18 @@ impl Document {
     /// Normalises `input` and splits it into paragraphs and sentences. Never panics; empty or
     /// whitespace-only input gives an empty text with no paragraphs or sentences.
     pub fn new(input: &str) -> Document {
+        Document::with_edits(input, &[])
+    }
+
+    /// [`Document::new`] with the cleaning step's edits applied (markup and removed lines left
+    /// out); offsets still point into `input`. Edits must be in input order and disjoint;
+    /// any that are not are ignored.
+    pub fn with_edits(input: &str, edits: &[Edit]) -> Document {
         let normalize::Normalized {
             text,
             paragraphs,
             map,
-        } = normalize::normalize_document(input);
+        } = normalize::normalize_document(input, edits);
         let mut sentences = Vec::with_capacity(text.len() / 96 + paragraphs.len());
         let mut paragraph_sentences = Vec::with_capacity(paragraphs.len() + 1);
         for &para in &paragraphs {

@@ -51,6 +51,15 @@ fn is_graphic(b: u8) -> bool {
 /// quotes, dashes and spaces folded, invisible characters deleted, every whitespace run
 /// (line breaks included) collapsed to one ASCII space, and the result trimmed.
 pub fn normalize_fragment(s: &str) -> String {
+    // Printable ASCII with single inner spaces is already normal.
+    let b = s.as_bytes();
+    if b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && b.iter().all(|&c| is_graphic(c) || c == b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -70,6 +79,26 @@ pub fn normalize_fragment(s: &str) -> String {
         out.push(mapped);
     }
     out
+}
+
+/// A change the cleaning step asks of normalisation, on input bytes: the input keeps every
+/// byte, so offsets into it (the evidence in `hits.csv`) stay true.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Input byte range, on char boundaries; empty for [`EditKind::Break`] at a point.
+    pub start: usize,
+    pub end: usize,
+    pub kind: EditKind,
+}
+
+/// What an [`Edit`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditKind {
+    /// The bytes are left out of the text (markup, a removed line).
+    Delete,
+    /// The bytes are left out and a paragraph break stands in their place (a dateline run
+    /// into the first word).
+    Break,
 }
 
 /// The result of normalising a whole document.
@@ -93,6 +122,8 @@ struct Builder<'a> {
     ws_start: usize,
     /// Line breaks in the pending run (2 or more means a blank line).
     breaks: u32,
+    /// The pending run must end the paragraph (a [`EditKind::Break`] edit).
+    forced: bool,
 }
 
 impl Builder<'_> {
@@ -113,6 +144,7 @@ impl Builder<'_> {
             self.ws_pending = true;
             self.ws_start = pos;
             self.breaks = 0;
+            self.forced = false;
         }
         self.breaks = self.breaks.saturating_add(breaks);
     }
@@ -126,9 +158,10 @@ impl Builder<'_> {
         }
         let para = &self.text[self.para_start..];
         let new_paragraph = match self.breaks {
+            _ if self.forced => true,
             0 => false,
             1 => !wrap::joins(para, next),
-            _ => true,
+            _ => !wrap::joins_across_blank(para, next),
         };
         let norm = self.text.len();
         self.text.push(if new_paragraph { '\n' } else { ' ' });
@@ -155,7 +188,7 @@ impl Builder<'_> {
 /// Normalises a whole document in one pass: character mapping, whitespace collapsing,
 /// paragraph detection (blank lines, plus the hard-wrap heuristic for single line breaks),
 /// recording the offset map as it goes.
-pub(crate) fn normalize_document(input: &str) -> Normalized {
+pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
     let bytes = input.as_bytes();
     let n = bytes.len();
     let mut b = Builder {
@@ -167,11 +200,36 @@ pub(crate) fn normalize_document(input: &str) -> Normalized {
         ws_pending: false,
         ws_start: 0,
         breaks: 0,
+        forced: false,
     };
     // Start of the verbatim run not yet copied into the text.
     let mut run = 0;
     let mut i = 0;
-    while i < n {
+    // Edits in order; those that overlap an earlier one or are not on char boundaries are
+    // ignored (the cleaner never makes them).
+    let mut edits = edits
+        .iter()
+        .filter(|e| {
+            e.start <= e.end && input.is_char_boundary(e.start) && input.is_char_boundary(e.end)
+        })
+        .peekable();
+    let mut next_edit = edits.peek().map_or(usize::MAX, |e| e.start);
+    while i < n || next_edit == n {
+        if i >= next_edit {
+            if let Some(e) = edits.next() {
+                if e.start >= i {
+                    b.flush(run, i);
+                    i = e.end;
+                    run = i;
+                    if e.kind == EditKind::Break {
+                        b.whitespace(e.start, 2);
+                        b.forced = true;
+                    }
+                }
+            }
+            next_edit = edits.peek().map_or(usize::MAX, |e| e.start);
+            continue;
+        }
         let byte = bytes[i];
         if is_graphic(byte) {
             if b.ws_pending {
@@ -181,7 +239,13 @@ pub(crate) fn normalize_document(input: &str) -> Normalized {
             continue;
         }
         // A single ASCII space between two verbatim bytes stays in the verbatim run.
-        if byte == b' ' && !b.ws_pending && run < i && i + 1 < n && is_graphic(bytes[i + 1]) {
+        if byte == b' '
+            && !b.ws_pending
+            && run < i
+            && i + 1 < n
+            && next_edit > i + 1
+            && is_graphic(bytes[i + 1])
+        {
             i += 2;
             continue;
         }
@@ -245,7 +309,40 @@ mod tests {
     use super::*;
 
     fn norm(s: &str) -> String {
-        normalize_document(s).text
+        normalize_document(s, &[]).text
+    }
+
+    fn edit(start: usize, end: usize, kind: EditKind) -> Edit {
+        Edit { start, end, kind }
+    }
+
+    #[test]
+    fn edits_delete_and_break_and_keep_offsets() {
+        // "\$50" loses the backslash; the deleted line leaves a paragraph break.
+        let input = "Cost \\$50 now.\nShare post:\nNext one.";
+        let share = input.find("Share").unwrap_or(0);
+        let edits = [
+            edit(5, 6, EditKind::Delete),
+            edit(share, share + "Share post:".len(), EditKind::Delete),
+        ];
+        let d = normalize_document(input, &edits);
+        assert_eq!(d.text, "Cost $50 now.\nNext one.");
+        let dollar = d.text.find('$').unwrap_or(0);
+        assert_eq!(d.map.input_range(Span::new(dollar, dollar + 3)), 6..9);
+        // A break edit splits a run-in dateline; overlapping and bad edits are ignored.
+        let d = normalize_document(
+            "SputnikOn Monday",
+            &[edit(0, 7, EditKind::Break), edit(3, 9, EditKind::Delete)],
+        );
+        assert_eq!(d.text, "On Monday");
+        let d = normalize_document("ab", &[edit(1, 1, EditKind::Break)]);
+        assert_eq!(d.text, "a\nb");
+        let d = normalize_document("\u{e9}x", &[edit(1, 2, EditKind::Delete)]);
+        assert_eq!(d.text, "\u{e9}x", "not a char boundary: ignored");
+        let d = normalize_document("ab", &[edit(2, 2, EditKind::Break)]);
+        assert_eq!(d.text, "ab", "a break at the end adds nothing");
+        let d = normalize_document("a b c", &[edit(2, 3, EditKind::Delete)]);
+        assert_eq!(d.text, "a c");
     }
 
     #[test]
@@ -277,7 +374,12 @@ mod tests {
     #[test]
     fn whitespace_collapses_and_trims() {
         assert_eq!(norm("  a \t\u{00A0} b  "), "a b");
-        assert_eq!(norm("\u{FEFF}\n\n  a\n\n\n\n b \n\n"), "a\nb");
+        assert_eq!(norm("\u{FEFF}\n\n  A\n\n\n\n B \n\n"), "A\nB");
+        // A blank line inside a sentence (lowercase on both sides) is a scrape remnant.
+        assert_eq!(
+            norm("with its relationship\n\nwith Russia."),
+            "with its relationship with Russia."
+        );
         assert_eq!(norm(""), "");
         assert_eq!(norm(" \n\t\r\n \u{200B} "), "");
     }
@@ -304,11 +406,17 @@ mod tests {
 
     #[test]
     fn offset_map_is_compact() {
-        let d = normalize_document("Plain ASCII text with single spaces.\nAnother paragraph.");
+        let d = normalize_document(
+            "Plain ASCII text with single spaces.\nAnother paragraph.",
+            &[],
+        );
         assert_eq!(d.map.len(), 1);
-        let d = normalize_document("Plain ASCII text with single spaces.\n\nAnother paragraph.");
+        let d = normalize_document(
+            "Plain ASCII text with single spaces.\n\nAnother paragraph.",
+            &[],
+        );
         assert_eq!(d.map.len(), 3);
-        let d = normalize_document("It\u{2019}s fine.  Really.");
+        let d = normalize_document("It\u{2019}s fine.  Really.", &[]);
         // "It", "’", "s fine.", "  ", "Really."
         assert_eq!(d.map.len(), 5);
     }

@@ -85,6 +85,23 @@ pub(crate) fn joins(line: &str, next: char) -> bool {
     all_lowercase || OPEN_CAPITALISED.contains(&word)
 }
 
+/// Whether a blank line between paragraph `para` and a paragraph starting with `next` falls
+/// inside a sentence (a scrape remnant): `next` is lowercase and the paragraph ends in a comma
+/// or an all-lowercase word, with no sentence punctuation.
+pub(crate) fn joins_across_blank(para: &str, next: char) -> bool {
+    if !next.is_lowercase() {
+        return false;
+    }
+    if para.ends_with(',') {
+        return true;
+    }
+    let token = para.rsplit(' ').next().unwrap_or(para);
+    !token.is_empty()
+        && token
+            .chars()
+            .all(|c| c.is_lowercase() || c == '-' || c == '\'')
+}
+
 /// `next` as a string slice in `buf`.
 fn next_as_str(next: char, buf: &mut [u8; 4]) -> &str {
     next.encode_utf8(buf)
@@ -110,6 +127,16 @@ mod tests {
         assert!(joins("met Mr.", 'P'));
         assert!(joins("e.g.", 'I'));
         assert!(joins("on Dec.", '2'));
+    }
+
+    #[test]
+    fn blank_line_inside_a_sentence() {
+        assert!(joins_across_blank("places with its relationship", 'w'));
+        assert!(joins_across_blank("among others,", 'w'));
+        assert!(!joins_across_blank("relations with Russia.", 'w'));
+        assert!(!joins_across_blank("with its relationship", 'W'));
+        assert!(!joins_across_blank("Related articles:", 't'));
+        assert!(!joins_across_blank("in the U.S", 'a'));
     }
 
     #[test]

@@ -1,0 +1,220 @@
+//! Repetition: a line that recurs across many articles of the same outlet is the outlet's page
+//! furniture, not its reporting. Lines are counted in a first pass over the corpus, at most
+//! once per article, by a hash of the outlet and the line's words (lowercased, markup out).
+//!
+//! Memory is bounded: the counter keeps at most [`CAPACITY`] lines (Misra & Gries 1982, the
+//! "frequent items" summary). Until that many distinct lines have been seen the counts are
+//! exact; beyond, every line kept is undercounted by at most `N / (CAPACITY + 1)` (`N` the
+//! lines counted), so a line is never flagged on an overcount.
+
+use std::collections::HashMap;
+
+use super::markup;
+
+/// Most distinct lines the counter keeps (about 8 MiB).
+pub const CAPACITY: usize = 1 << 18;
+/// A line is counted only if it has at least this many words: shorter lines (`Menu`,
+/// `Share`) are left to the boilerplate patterns and the structure rules.
+pub const MIN_WORDS: usize = 3;
+/// A line is repeated when it is in at least this many of an outlet's articles...
+pub const MIN_ARTICLES: u32 = 3;
+/// ...and in at least this share of them.
+pub const MIN_SHARE: f64 = 0.5;
+
+/// The counting key of a line of an outlet, or `None` for a line too short to count: a 64-bit
+/// FNV-1a hash of the outlet and the line's words, a word being a run of letters and digits,
+/// lowercased (markup out; punctuation, quotes and spacing do not matter).
+pub fn line_key(source: &str, line: &str) -> Option<u64> {
+    let line = markup::plain(line);
+    let mut h = Fnv::default();
+    h.bytes(source.as_bytes());
+    let mut words = 0;
+    let mut in_word = false;
+    for c in line.chars() {
+        if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+                in_word = true;
+                h.byte(0xff); // separates words: `ab c` is not `a bc`
+            }
+            if c.is_ascii() {
+                h.byte(c.to_ascii_lowercase() as u8);
+            } else {
+                let mut buf = [0; 4];
+                for l in c.to_lowercase() {
+                    h.bytes(l.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        } else {
+            in_word = false;
+        }
+    }
+    (words >= MIN_WORDS).then_some(h.0)
+}
+
+/// 64-bit FNV-1a: fast, and the same on every machine and run.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    fn bytes(&mut self, bs: &[u8]) {
+        for &b in bs {
+            self.byte(b);
+        }
+    }
+}
+
+/// The distinct line keys of one article, sorted.
+pub fn article_keys(source: &str, text: &str) -> Vec<u64> {
+    let mut keys: Vec<u64> = text
+        .split(['\n', '\r'])
+        .filter_map(|l| line_key(source, l))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Counts lines over the corpus (the first pass).
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    counts: HashMap<u64, u32>,
+    articles: HashMap<String, u32>,
+    /// Lines counted, and whether the capacity was ever reached.
+    pub lines: u64,
+    saturated: bool,
+}
+
+impl LineCounter {
+    /// Counts the lines of one article (each distinct line once).
+    pub fn add_article(&mut self, source: &str, text: &str) {
+        let keys = article_keys(source, text);
+        self.add_keys(source, &keys);
+    }
+
+    /// Counts one article's [`article_keys`] (computed on any thread; added in input order,
+    /// so the result does not depend on the thread count).
+    pub fn add_keys(&mut self, source: &str, keys: &[u64]) {
+        match self.articles.get_mut(source) {
+            Some(n) => *n += 1,
+            None => {
+                self.articles.insert(source.to_string(), 1);
+            }
+        }
+        for &k in keys {
+            self.lines += 1;
+            if let Some(c) = self.counts.get_mut(&k) {
+                *c += 1;
+            } else if self.counts.len() < CAPACITY {
+                self.counts.insert(k, 1);
+            } else {
+                // Misra-Gries: a new line when full takes one from every count.
+                self.saturated = true;
+                self.counts.retain(|_, c| {
+                    *c -= 1;
+                    *c > 0
+                });
+            }
+        }
+    }
+
+    pub fn finish(self) -> Repeated {
+        Repeated {
+            counts: self.counts,
+            articles: self.articles,
+            saturated: self.saturated,
+        }
+    }
+}
+
+/// The result of the first pass.
+#[derive(Debug, Clone, Default)]
+pub struct Repeated {
+    counts: HashMap<u64, u32>,
+    articles: HashMap<String, u32>,
+    /// The counter was full at some point, so counts may be low (never high).
+    pub saturated: bool,
+}
+
+impl Repeated {
+    /// `(articles with the line, articles of the outlet)` when the line is repeated.
+    pub fn repeated(&self, source: &str, line: &str) -> Option<(u32, u32)> {
+        let key = line_key(source, line)?;
+        let count = *self.counts.get(&key)?;
+        let total = *self.articles.get(source)?;
+        (count >= MIN_ARTICLES && f64::from(count) >= MIN_SHARE * f64::from(total))
+            .then_some((count, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_lines_in_half_of_an_outlets_articles() {
+        let mut c = LineCounter::default();
+        let chrome = "Subscribe to our daily newsletter for more.";
+        for i in 0..6 {
+            let extra = if i < 3 {
+                "\nThe same stock sentence appears here."
+            } else {
+                ""
+            };
+            c.add_article(
+                "A",
+                &format!("Story number {i} is told here.\n{chrome}{extra}\n{chrome}"),
+            );
+        }
+        c.add_article("B", chrome);
+        let r = c.finish();
+        assert_eq!(r.repeated("A", chrome), Some((6, 6)));
+        assert_eq!(
+            r.repeated("A", "SUBSCRIBE to our [daily](#) newsletter for more!"),
+            Some((6, 6))
+        );
+        assert_eq!(
+            r.repeated("A", "The same stock sentence appears here."),
+            Some((3, 6))
+        );
+        assert_eq!(r.repeated("A", "Story number 1 is told here."), None);
+        assert_eq!(
+            r.repeated("B", chrome),
+            None,
+            "one article is no repetition"
+        );
+        assert_eq!(r.repeated("A", "Share post"), None, "too short to count");
+        assert_ne!(line_key("A", "ab c d"), line_key("A", "a bc d"));
+        assert_eq!(
+            line_key("A", "\u{c9}t\u{e9} 2023, here"),
+            line_key("A", "\u{e9}T\u{c9} 2023 HERE")
+        );
+        assert!(!r.saturated);
+    }
+
+    #[test]
+    fn bounded_memory_keeps_frequent_lines() {
+        let mut c = LineCounter::default();
+        let chrome = "Follow us on every network you use.";
+        for i in 0..(CAPACITY / 2 + 10) {
+            c.add_article(
+                "A",
+                &format!("unique line number {i}\nanother unique line {i}\n{chrome}"),
+            );
+        }
+        assert!(c.counts.len() <= CAPACITY);
+        let r = c.finish();
+        assert!(r.saturated);
+        assert!(r.repeated("A", chrome).is_some());
+        assert_eq!(r.repeated("A", "unique line number 5"), None);
+    }
+}
