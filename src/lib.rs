@@ -42,6 +42,7 @@ pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod corpus;
+pub mod html;
 pub mod lexicon;
 pub mod pipeline;
 pub mod quotes;
