@@ -102,9 +102,9 @@ pub struct LexiconArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// The corpus: a folder of .txt/.md files (outlets from manifest.csv or from sub-folder
-    /// names), a .jsonl or .csv file with one article per line or row, a single .txt/.md
-    /// file, or `-` for JSONL on standard input.
+    /// The corpus: a folder of .txt/.md/.html files (outlets from manifest.csv or from
+    /// sub-folder names), a .jsonl or .csv file with one article per line or row, a single
+    /// .txt/.md/.html file, or `-` for JSONL on standard input.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
 
@@ -117,8 +117,15 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
     pub format: FormatArg,
 
+    /// Which texts are web pages, read for their article (navigation, scripts, comments and
+    /// other page chrome left out, title/date/url/author taken from the page when the input
+    /// gives none): `auto` reads .html/.htm files and JSONL/CSV text fields that look like
+    /// HTML, `always` every text, `never` none.
+    #[arg(long, value_enum, default_value_t = HtmlArg::Auto)]
+    pub html: HtmlArg,
+
     /// Read an article attribute from another JSONL key or CSV column, e.g. `--field
-    /// text=body --field source=outlet`. Attributes: id, source, title, date, url, text.
+    /// text=body --field source=outlet`. Attributes: id, source, title, date, url, author, text.
     /// Repeatable.
     #[arg(long = "field", value_name = "ATTR=NAME")]
     pub fields: Vec<String>,
@@ -201,6 +208,13 @@ pub enum KeynessVoiceArg {
     Author,
     Quoted,
     All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HtmlArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{AnalyzeArgs, FormatArg, KeynessArgs, KeynessVoiceArg, LexiconArgs};
+use crate::cli::{AnalyzeArgs, FormatArg, HtmlArg, KeynessArgs, KeynessVoiceArg, LexiconArgs};
 use crate::compare::{KeynessConfig, VoiceSel};
-use crate::corpus::{FieldMap, InputFormat, InputSpec};
+use crate::corpus::{FieldMap, HtmlMode, InputFormat, InputSpec};
 
 /// Where the lexicons come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +70,11 @@ impl Config {
                 path: args.input.clone(),
                 format,
                 fields: field_map(&args.fields)?,
+                html: match args.html {
+                    HtmlArg::Auto => HtmlMode::Auto,
+                    HtmlArg::Always => HtmlMode::Always,
+                    HtmlArg::Never => HtmlMode::Never,
+                },
             },
             out: args.out.clone(),
             lexicons: LexiconConfig::from_args(&args.lexicons)?,
@@ -136,10 +141,11 @@ pub fn field_map(pairs: &[String]) -> Result<FieldMap, ConfigError> {
             "title" => &mut map.title,
             "date" => &mut map.date,
             "url" => &mut map.url,
+            "author" => &mut map.author,
             "text" => &mut map.text,
             _ => {
                 return Err(ConfigError(format!(
-                    "--field `{pair}`: `{attr}` is not an article attribute (id, source, title, date, url, text)"
+                    "--field `{pair}`: `{attr}` is not an article attribute (id, source, title, date, url, author, text)"
                 )));
             }
         };

@@ -2,10 +2,12 @@
 //! against neutral reporting language, per article and per outlet, with every hit kept as
 //! evidence.
 //!
-//! The flow runs one way: [`corpus`] reads articles, [`text`] normalises them into a
+//! The flow runs one way: [`corpus`] reads articles (web pages through [`html`]), [`clean`]
+//! decides what of a text is page chrome or markup, [`text`] normalises the rest into a
 //! [`text::Document`], [`lexicon`] compiles the categories into one [`lexicon::Matcher`],
-//! [`score`] turns an article into counts and hits, [`aggregate`] folds them per outlet, and
-//! [`report`] writes the CSV files. [`pipeline`] runs it all in one streaming pass.
+//! [`score`] turns an article into counts and hits, [`aggregate`] folds them per outlet,
+//! [`compare`] compares outlets, and [`report`] writes the CSV files. [`pipeline`] runs it
+//! all: a first pass counting repeated lines, then one streaming pass.
 //!
 //! ```
 //! use framescope::corpus::{Article, Encoding, Origin};
@@ -19,10 +21,12 @@
 //!     title: String::new(),
 //!     date: String::new(),
 //!     url: String::new(),
+//!     author: String::new(),
 //!     text: "The minister said the talks went well. Critics claimed the so-called deal was a shocking failure.".into(),
 //!     encoding: Encoding::Utf8,
 //!     origin: Origin { path: "a1.txt".into(), line: None },
 //!     extra: vec![],
+//!     html_dropped: vec![],
 //! };
 //! let analysis = analyzer.analyze(&article, true).unwrap();
 //! assert_eq!(analysis.score.words, 17); // UAX #29: `so-called` is two words

@@ -177,12 +177,14 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         input_kind,
         options: serde_json::json!({
             "format": format!("{:?}", config.input.format).to_lowercase(),
+            "html": config.input.html.as_str(),
             "fields": {
                 "id": config.input.fields.id,
                 "source": config.input.fields.source,
                 "title": config.input.fields.title,
                 "date": config.input.fields.date,
                 "url": config.input.fields.url,
+                "author": config.input.fields.author,
                 "text": config.input.fields.text,
             },
             "default_lexicons": config.lexicons.builtin,

@@ -17,7 +17,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::attribution::{self, Attribution, Cue, CueClass, QuoteKind, SpeakerKind};
-use crate::clean::{Cleaner, Cleaning};
+use crate::clean::{Cleaner, Cleaning, Removal, Signal};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Match, Matcher, Role, SCARE_QUOTES, Side};
 use crate::quotes::{self, Quote};
@@ -483,9 +483,22 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, detail: Detail) -> Result<Analysis, ScoreError> {
         let with_hits = detail.hits;
         let n = self.set.len();
-        let cleaning = self
+        let mut cleaning = self
             .cleaner
             .clean(&article.text, &article.title, &article.source);
+        // What the HTML extractor left out of the page comes first in cleaning.csv.
+        if !article.html_dropped.is_empty() {
+            let html = article.html_dropped.iter().map(|d| Removal {
+                line: 0,
+                start: 0,
+                end: 0,
+                signal: Signal::Html,
+                reason: d.reason.clone(),
+                detail: String::new(),
+                text: d.text.clone(),
+            });
+            cleaning.removals.splice(0..0, html);
+        }
         let doc = Document::with_edits(&article.text, &cleaning.edits);
         let headline_par = find_headline(&doc, &article.title);
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);
@@ -1005,6 +1018,7 @@ mod tests {
             title: title.into(),
             date: String::new(),
             url: String::new(),
+            author: String::new(),
             text: text.into(),
             encoding: Encoding::Utf8,
             origin: Origin {
@@ -1012,6 +1026,7 @@ mod tests {
                 line: None,
             },
             extra: vec![],
+            html_dropped: vec![],
         }
     }
 

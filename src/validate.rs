@@ -118,6 +118,7 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
         title: g.title.clone(),
         date: String::new(),
         url: String::new(),
+        author: String::new(),
         text: g.text.clone(),
         encoding: Encoding::Utf8,
         origin: Origin {
@@ -125,6 +126,7 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
             line: None,
         },
         extra: Vec::new(),
+        html_dropped: Vec::new(),
     };
     let analysis = analyzer.analyze(&article, true).ok()?;
     let text = &g.text;

@@ -1490,3 +1490,111 @@ fn repetition_user_patterns_and_all_chrome() {
     );
     assert!(r.stderr.contains("^(oops"), "{}", r.stderr);
 }
+
+/// Saved web pages in a folder and HTML in a JSONL text field: the article is scored, the page
+/// chrome is not, and what the extractor left out is in cleaning.csv.
+#[test]
+fn html_pages_are_read_for_their_article() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = repo().join("tests/fixtures/html");
+    for name in [
+        "news_article.html",
+        "long_comments.html",
+        "no_article_tag.html",
+        "malformed.html",
+    ] {
+        let page = std::fs::read(fixtures.join(name)).expect("fixture");
+        write(dir.path(), &format!("corpus/Pages/{name}"), &page);
+    }
+    // A page with nothing but chrome is skipped with the reason, not lost.
+    write(
+        dir.path(),
+        "corpus/Pages/only_nav.htm",
+        b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>",
+    );
+    let out = dir.path().join("r");
+    let r = analyze(&dir.path().join("corpus"), &out, &[]);
+    assert_eq!(r.code, 1, "one page skipped: {}", r.stderr);
+    let articles = read_csv(&out.join("articles.csv"));
+    let news = articles
+        .iter()
+        .find(|a| a["id"].ends_with("news_article"))
+        .expect("news row");
+    assert_eq!(
+        news["title"],
+        "Harbour town votes to rebuild its tidal mill"
+    );
+    assert_eq!(news["author"], "Marisol Quenby");
+    assert_eq!(news["date"], "2026-03-14T09:30:00+00:00");
+    assert_eq!(news["headline_in_text"], "true");
+    let hits = read_csv(&out.join("hits.csv"));
+    let all_sentences: String = hits.iter().map(|h| h["sentence"].as_str()).collect();
+    for chrome in [
+        "cookies",
+        "Morning Tide",
+        "Ferry timetable cut",
+        "injected paragraph",
+        "Gwen P.",
+    ] {
+        assert!(
+            !all_sentences.contains(chrome),
+            "{chrome} reached the scorer"
+        );
+    }
+    let comments = articles
+        .iter()
+        .find(|a| a["id"].ends_with("long_comments"))
+        .expect("row");
+    let words: u64 = comments["words"].parse().expect("words");
+    assert!(
+        (100..400).contains(&words),
+        "the article, not its comments: {words} words"
+    );
+    let cleaning = read_csv(&out.join("cleaning.csv"));
+    let reasons = |id: &str| -> Vec<String> {
+        cleaning
+            .iter()
+            .filter(|c| c["article_id"].ends_with(id) && c["signal"] == "html")
+            .map(|c| c["reason"].clone())
+            .collect()
+    };
+    assert!(reasons("long_comments").contains(&"comments".to_string()));
+    assert_eq!(
+        comments["html_dropped"],
+        reasons("long_comments").len().to_string()
+    );
+    for reason in ["nav", "share", "related", "cookie"] {
+        assert!(
+            reasons("news_article").contains(&reason.to_string()),
+            "{reason}"
+        );
+    }
+    let skipped = read_csv(&out.join("skipped.csv"));
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0]["reason"].contains("HTML page with no article text"),
+        "{skipped:?}"
+    );
+    assert!(skipped[0]["reason"].contains("nav"), "{skipped:?}");
+
+    // HTML in a JSONL text field is sniffed; --html never scores the markup as text.
+    let page = std::fs::read_to_string(fixtures.join("news_article.html")).expect("fixture");
+    let line = serde_json::json!({"id": "j1", "source": "Ledger", "text": page}).to_string();
+    let input = write(dir.path(), "pages.jsonl", line.as_bytes());
+    let out = dir.path().join("j");
+    assert_eq!(analyze(&input, &out, &[]).code, 0);
+    let row = &read_csv(&out.join("articles.csv"))[0];
+    assert_eq!(row["title"], "Harbour town votes to rebuild its tidal mill");
+    let raw = dir.path().join("n");
+    assert_eq!(analyze(&input, &raw, &["--html", "never"]).code, 0);
+    let raw_row = &read_csv(&raw.join("articles.csv"))[0];
+    assert_eq!(
+        raw_row["title"], "",
+        "no extraction, no title from the page"
+    );
+    let (w, w_raw): (u64, u64) = (num(row, "words") as u64, num(raw_row, "words") as u64);
+    assert!(
+        w < w_raw,
+        "markup and chrome counted as words without extraction: {w} vs {w_raw}"
+    );
+}

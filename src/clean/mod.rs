@@ -13,7 +13,8 @@
 //!   ends (widgets, datelines, taxonomy labels, separators), and every line after a heading
 //!   that ends the body (`Related articles`, `Leave a Reply`), such as teaser lists.
 //!
-//! The headline (a line saying the same words as the title) is never removed. Lines that the
+//! The headline (a line saying the same words as the title; without one, the first short line
+//! of four words or more) is never removed. Lines that the
 //! hard-wrap heuristic joins to their neighbour are part of a paragraph and never count as
 //! short lines.
 
@@ -402,7 +403,10 @@ impl Cleaner {
                     .next()
                     .is_some_and(|c| crate::text::joins_wrapped(&lines[i - 1].plain, c))
         };
-        let keep_untitled_headline = headline.is_empty();
+        // Without a title, or with one the text does not repeat (an `<h1>` worded otherwise
+        // than `og:title`), the first short line of four words or more is taken as the
+        // headline and kept.
+        let keep_untitled_headline = !open.iter().any(|&i| is_headline(&lines[i]));
         let mut first = true;
         for &i in &open {
             let l = &lines[i];
@@ -413,7 +417,6 @@ impl Cleaner {
             if !l.is_short_unpunctuated() || joined_to_next(lines, i) {
                 break;
             }
-            // Without a title, the first line of four words or more is taken as the headline.
             if first && keep_untitled_headline && l.words >= 4 {
                 first = false;
                 continue;

@@ -254,6 +254,7 @@ struct Columns {
     title: Option<usize>,
     date: Option<usize>,
     url: Option<usize>,
+    author: Option<usize>,
     text: usize,
     extra: Vec<usize>,
 }
@@ -316,7 +317,8 @@ fn new_reader(
     let title = find_column(h, &fields.title, path)?;
     let date = find_column(h, &fields.date, path)?;
     let url = find_column(h, &fields.url, path)?;
-    let known = [Some(text), id, source, title, date, url];
+    let author = find_column(h, &fields.author, path)?;
+    let known = [Some(text), id, source, title, date, url, author];
     let extra: Vec<usize> = (0..h.len())
         .filter(|i| !known.contains(&Some(*i)) && !h[*i].trim().is_empty())
         .collect();
@@ -328,6 +330,7 @@ fn new_reader(
             title,
             date,
             url,
+            author,
             text,
             extra,
         },
@@ -394,13 +397,14 @@ impl Iterator for CsvReader {
             let title = meta(&get(cols.title, &f.title)?);
             let date = meta(&get(cols.date, &f.date)?);
             let url = meta(&get(cols.url, &f.url)?);
+            let author = meta(&get(cols.author, &f.author)?);
             let mut extra = Vec::with_capacity(cols.extra.len());
             for (&i, name) in cols.extra.iter().zip(&self.extra_names) {
                 extra.push(meta(&get(Some(i), name)?));
             }
-            Ok((text, id, source, title, date, url, extra))
+            Ok((text, id, source, title, date, url, author, extra))
         })();
-        let (text, id, source, title, date, url, extra) = match values {
+        let (text, id, source, title, date, url, author, extra) = match values {
             Ok(v) => v,
             Err(reason) => return Some(skip(origin, None, None, reason)),
         };
@@ -434,10 +438,12 @@ impl Iterator for CsvReader {
             title,
             date,
             url,
+            author,
             text,
             encoding,
             origin,
             extra,
+            html_dropped: Vec::new(),
         }))
     }
 }

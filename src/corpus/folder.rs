@@ -136,9 +136,14 @@ pub(crate) fn ext_lower(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// `.txt` or `.md` (any case).
+/// `.txt`, `.md`, `.html` or `.htm` (any case): the files a folder's articles are read from.
 pub(crate) fn is_text_file(path: &Path) -> bool {
-    matches!(ext_lower(path).as_str(), "txt" | "md")
+    matches!(ext_lower(path).as_str(), "txt" | "md" | "html" | "htm")
+}
+
+/// `.html` or `.htm` (any case): a saved web page, whose article text is extracted.
+pub(crate) fn is_html_file(path: &Path) -> bool {
+    matches!(ext_lower(path).as_str(), "html" | "htm")
 }
 
 /// README or LICENSE files (any case, any extension): documentation, never articles.
@@ -158,6 +163,7 @@ pub(crate) struct FileMeta {
     pub title: String,
     pub date: String,
     pub url: String,
+    pub author: String,
     pub extra: Vec<String>,
 }
 
@@ -183,7 +189,7 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
             return fail(
                 meta,
                 format!(
-                    "this file is {e}; framescope reads plain-text .txt and .md files{}",
+                    "this file is {e}; framescope reads plain-text .txt, .md and .html files{}",
                     utf16_hint(&bytes)
                 ),
             );
@@ -201,20 +207,23 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
         title: meta.title,
         date: meta.date,
         url: meta.url,
+        author: meta.author,
         text: decoded.text,
         encoding: decoded.encoding,
         origin,
         extra: meta.extra,
+        html_dropped: Vec::new(),
     })
 }
 
 /// The reason for a file of a type framescope does not read.
 pub(crate) fn unsupported_reason(rel: &Path) -> String {
     match ext_lower(rel).as_str() {
-        "" => "unsupported file type (the name has no extension; framescope reads .txt and .md)"
+        "" => "unsupported file type (the name has no extension; framescope reads .txt, .md \
+               and .html)"
             .to_owned(),
         _ => format!(
-            "unsupported file type .{} (framescope reads .txt and .md)",
+            "unsupported file type .{} (framescope reads .txt, .md and .html)",
             rel.extension()
                 .map(|e| e.to_string_lossy().into_owned())
                 .unwrap_or_default()
@@ -291,6 +300,7 @@ impl Iterator for FolderReader {
                             title: String::new(),
                             date: String::new(),
                             url: String::new(),
+                            author: String::new(),
                             extra: Vec::new(),
                         },
                     ));
@@ -347,6 +357,7 @@ impl Iterator for SingleReader {
                 title: String::new(),
                 date: String::new(),
                 url: String::new(),
+                author: String::new(),
                 extra: Vec::new(),
             },
         ))
@@ -448,7 +459,7 @@ mod tests {
         );
         assert_eq!(
             skipped(&got[6]).reason,
-            "unsupported file type .JPG (framescope reads .txt and .md)"
+            "unsupported file type .JPG (framescope reads .txt, .md and .html)"
         );
         let wide = article(&got[7]);
         assert_eq!(

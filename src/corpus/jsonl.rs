@@ -238,16 +238,19 @@ impl JsonlReader {
         let title = meta(&get(&f.title).map_err(&fail)?.unwrap_or_default());
         let date = meta(&get(&f.date).map_err(&fail)?.unwrap_or_default());
         let url = meta(&get(&f.url).map_err(&fail)?.unwrap_or_default());
+        let author = meta(&get(&f.author).map_err(&fail)?.unwrap_or_default());
         Ok(Article {
             id,
             source,
             title,
             date,
             url,
+            author,
             text,
             encoding,
             origin,
             extra: Vec::new(),
+            html_dropped: Vec::new(),
         })
     }
 }

@@ -25,6 +25,7 @@ struct Columns {
     title: Option<usize>,
     date: Option<usize>,
     url: Option<usize>,
+    author: Option<usize>,
     extra: Vec<usize>,
 }
 
@@ -73,7 +74,8 @@ pub(crate) fn open(root: &Path, manifest_path: &Path) -> Result<ManifestReader, 
     let title = find_column(h, "title", manifest_path)?;
     let date = find_column(h, "date", manifest_path)?;
     let url = find_column(h, "url", manifest_path)?;
-    let known = [Some(file), Some(source), id, title, date, url];
+    let author = find_column(h, "author", manifest_path)?;
+    let known = [Some(file), Some(source), id, title, date, url, author];
     let extra: Vec<usize> = (0..h.len())
         .filter(|i| !known.contains(&Some(*i)) && !h[*i].trim().is_empty())
         .collect();
@@ -88,6 +90,7 @@ pub(crate) fn open(root: &Path, manifest_path: &Path) -> Result<ManifestReader, 
             title,
             date,
             url,
+            author,
             extra,
         },
         extra_names,
@@ -133,14 +136,15 @@ impl ManifestReader {
             let title = get(cols.title)?;
             let date = get(cols.date)?;
             let url = get(cols.url)?;
+            let author = get(cols.author)?;
             let extra = cols
                 .extra
                 .iter()
                 .map(|&i| get(Some(i)))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok((file, source, id, title, date, url, extra))
+            Ok((file, source, id, title, date, url, author, extra))
         })();
-        let (file, source, id, title, date, url, extra) = match values {
+        let (file, source, id, title, date, url, author, extra) = match values {
             Ok(v) => v,
             Err(reason) => return skip(origin, None, None, reason),
         };
@@ -229,6 +233,7 @@ impl ManifestReader {
                 title,
                 date,
                 url,
+                author,
                 extra,
             },
         )

@@ -1,6 +1,7 @@
-//! Corpus: inputs become [`Article`]s. Folders of `.txt`/`.md` (with `manifest.csv` or outlet
-//! sub-folders), JSONL, CSV and standard input; decoding; every input that cannot be read
-//! becomes a [`Skip`] with a reason, never a panic. Only this module and `lexicon` read files.
+//! Corpus: inputs become [`Article`]s. Folders of `.txt`/`.md`/`.html` (with `manifest.csv` or
+//! outlet sub-folders), JSONL, CSV and standard input; decoding; HTML pages become their
+//! extracted article text ([`crate::html`]); every input that cannot be read becomes a
+//! [`Skip`] with a reason, never a panic. Only this module and `lexicon` read files.
 //!
 //! INTERFACE (owned by the corpus helper; keep these signatures):
 //! - `open(spec: &InputSpec) -> Result<Corpus, CorpusError>`: fatal problems only (input
@@ -40,6 +41,7 @@ pub struct Corpus {
     reader: Reader,
     extra_columns: Vec<String>,
     description: String,
+    html: HtmlMode,
 }
 
 enum Reader {
@@ -61,6 +63,7 @@ impl Corpus {
             reader,
             extra_columns,
             description: description.into(),
+            html: HtmlMode::Auto,
         }
     }
 
@@ -91,14 +94,78 @@ impl Iterator for Corpus {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
-        match &mut self.reader {
+        let item = match &mut self.reader {
             Reader::Folder(r) => r.next(),
             Reader::Manifest(r) => r.next(),
             Reader::Jsonl(r) => r.next(),
             Reader::Csv(r) => r.next(),
             Reader::Single(r) => r.next(),
+        }?;
+        Some(match item {
+            Item::Article(a) if self.is_html(&a) => from_html(a),
+            other => other,
+        })
+    }
+}
+
+impl Corpus {
+    /// Whether an article's text is an HTML page to extract.
+    fn is_html(&self, a: &Article) -> bool {
+        match self.html {
+            HtmlMode::Never => false,
+            HtmlMode::Always => true,
+            HtmlMode::Auto => {
+                // A file's type is its extension; a JSONL/CSV field is sniffed.
+                if a.origin.line.is_none() {
+                    folder::is_html_file(&a.origin.path)
+                } else {
+                    crate::html::looks_like_html(&a.text)
+                }
+            }
         }
     }
+}
+
+/// The article of a web page: its extracted text, and the page's title, date, url and author
+/// where the input gave none. A page with no article text is a skip that says what was left
+/// out.
+fn from_html(mut a: Article) -> Item {
+    let page = crate::html::extract(&a.text);
+    for (slot, found) in [
+        (&mut a.title, page.title),
+        (&mut a.date, page.date),
+        (&mut a.url, page.url),
+        (&mut a.author, page.author),
+    ] {
+        if slot.trim().is_empty() {
+            if let Some(v) = found {
+                *slot = v;
+            }
+        }
+    }
+    a.html_dropped = page.dropped;
+    if page.text.trim().is_empty() {
+        let mut reasons: Vec<&str> = a.html_dropped.iter().map(|d| d.reason.as_str()).collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        let reason = if reasons.is_empty() {
+            "HTML page with no visible text".to_owned()
+        } else {
+            format!(
+                "HTML page with no article text: everything visible was page chrome ({}); \
+                 read it as text with --html never",
+                reasons.join(", ")
+            )
+        };
+        return Item::Skip(Skip {
+            origin: a.origin,
+            id: Some(a.id),
+            source: Some(a.source),
+            reason,
+        });
+    }
+    a.text = page.text;
+    Item::Article(a)
 }
 
 /// Opens the input described by `spec`. Only problems that leave nothing to read are errors:
@@ -111,6 +178,12 @@ impl Iterator for Corpus {
 /// `.csv` is CSV, `.txt`/`.md` a single article. An explicit format overrides the extension
 /// (and `-` with [`InputFormat::Csv`] reads CSV from standard input).
 pub fn open(spec: &InputSpec) -> Result<Corpus, CorpusError> {
+    let mut corpus = open_reader(spec)?;
+    corpus.html = spec.html;
+    Ok(corpus)
+}
+
+fn open_reader(spec: &InputSpec) -> Result<Corpus, CorpusError> {
     let path = spec.path.as_path();
     let stdin = path.as_os_str() == "-";
     match spec.format {
@@ -126,10 +199,14 @@ pub fn open(spec: &InputSpec) -> Result<Corpus, CorpusError> {
                     Reader::Single(folder::open_single(path)),
                     "single text file",
                 )),
+                "html" | "htm" => Ok(Corpus::new(
+                    Reader::Single(folder::open_single(path)),
+                    "single HTML page",
+                )),
                 ext => Err(CorpusError::Invalid(format!(
                     "{}: cannot tell the input format from {}; framescope reads a folder of \
-                     .txt/.md files, .jsonl/.ndjson/.json (JSON Lines), .csv, a single .txt or \
-                     .md file, or `-` for JSON Lines on standard input (or choose a reader \
+                     .txt/.md/.html files, .jsonl/.ndjson/.json (JSON Lines), .csv, a single \
+                     .txt, .md or .html file, or `-` for JSON Lines on standard input (or choose a reader \
                      with --format folder|jsonl|csv)",
                     path.display(),
                     if ext.is_empty() {
@@ -234,6 +311,7 @@ mod tests {
             path: path.into(),
             format: InputFormat::Auto,
             fields: FieldMap::default(),
+            html: HtmlMode::Auto,
         }
     }
 

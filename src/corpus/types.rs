@@ -65,7 +65,10 @@ pub struct Article {
     pub date: String,
     /// Address, as given by the input ("" when absent).
     pub url: String,
-    /// The decoded text (never empty or only whitespace).
+    /// Author (byline), as given by the input or found in an HTML page ("" when absent).
+    pub author: String,
+    /// The decoded text (never empty or only whitespace); for an HTML page, the article text
+    /// extracted from it.
     pub text: String,
     /// How the text was decoded (for CSV and JSONL the "worst" of the stream and its fields).
     pub encoding: Encoding,
@@ -73,6 +76,9 @@ pub struct Article {
     pub origin: Origin,
     /// Values of `Corpus::extra_columns`, in that order ("" where absent).
     pub extra: Vec<String>,
+    /// For an HTML page: what the extractor left out of the page (navigation, comments...),
+    /// reported in `cleaning.csv`. Empty for plain text.
+    pub html_dropped: Vec<crate::html::Dropped>,
 }
 
 /// An input that was not scored, and why. `reason` is a full sentence a user can act on.
@@ -147,6 +153,8 @@ pub struct FieldMap {
     pub date: String,
     /// Field holding the address (default `url`).
     pub url: String,
+    /// Field holding the author (default `author`).
+    pub author: String,
     /// Field holding the article text (default `text`).
     pub text: String,
 }
@@ -159,7 +167,30 @@ impl Default for FieldMap {
             title: "title".into(),
             date: "date".into(),
             url: "url".into(),
+            author: "author".into(),
             text: "text".into(),
+        }
+    }
+}
+
+/// Which texts are read as HTML pages (the article extracted, the page chrome left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HtmlMode {
+    /// `.html`/`.htm` files, and JSONL/CSV text fields that look like HTML.
+    #[default]
+    Auto,
+    /// Every text.
+    Always,
+    /// None: markup is scored as text.
+    Never,
+}
+
+impl HtmlMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HtmlMode::Auto => "auto",
+            HtmlMode::Always => "always",
+            HtmlMode::Never => "never",
         }
     }
 }
@@ -173,6 +204,8 @@ pub struct InputSpec {
     pub format: InputFormat,
     /// Which JSONL keys / CSV columns hold what.
     pub fields: FieldMap,
+    /// Which texts are HTML pages.
+    pub html: HtmlMode,
 }
 
 /// A problem that stops the run before any article is scored (exit code 2).

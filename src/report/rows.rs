@@ -58,6 +58,7 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "title",
         "date",
         "url",
+        "author",
         "input",
         "encoding",
         "headline_words",
@@ -65,6 +66,7 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "removed_lines",
         "removed_words",
         "markup_edits",
+        "html_dropped",
     ]);
     h.extend(MEASURES.iter().map(|s| s.to_string()));
     h.extend(count_columns());
@@ -98,6 +100,7 @@ fn article_row(
         inert(&a.title),
         inert(&a.date),
         inert(&a.url),
+        inert(&a.author),
         inert(&a.origin.to_string()),
         a.encoding.as_str().to_string(),
         s.headline_words.to_string(),
@@ -105,6 +108,7 @@ fn article_row(
         s.removed_lines.to_string(),
         s.removed_words.to_string(),
         s.markup_edits.to_string(),
+        a.html_dropped.len().to_string(),
     ];
     // words and sentences are counts: no decimals
     row.push(s.words.to_string());
