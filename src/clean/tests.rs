@@ -179,3 +179,35 @@ fn never_panics_on_odd_text() {
         let _ = crate::text::Document::with_edits(text, &out.edits);
     }
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static CLEANER: LazyLock<Cleaner> = LazyLock::new(cleaner);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// On any text the edits are ordered, disjoint and on char boundaries, every removal
+        /// lies inside the text, and the cleaned document never grows.
+        #[test]
+        fn cleaning_any_text_is_well_formed(
+            text in "(?s)([a-zA-Z .,!?*_#>\\[\\]()\\\\\n\r-]|é|\u{2028}|Share post:|Related articles|Read Also: x|SputnikOn |[A-Z]{3}The ){0,60}",
+            title in "[A-Za-z ]{0,12}",
+        ) {
+            let c = CLEANER.clean(&text, &title, "Sputnik");
+            let mut end = 0;
+            for e in &c.edits {
+                prop_assert!(e.start >= end && e.start <= e.end && e.end <= text.len());
+                prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+                end = e.end;
+            }
+            for r in &c.removals {
+                prop_assert!(r.start <= r.end && r.end <= text.len());
+            }
+            let doc = crate::text::Document::with_edits(&text, &c.edits);
+            prop_assert!(doc.text.len() <= text.len() + 1);
+        }
+    }
+}
