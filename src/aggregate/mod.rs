@@ -5,7 +5,7 @@
 
 mod stats;
 
-pub use stats::{Median, Moments, Summary, rank_bins, summarize};
+pub use stats::{Median, Moments, Summary, rank_bins, summarize, value_bins};
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::AddAssign;

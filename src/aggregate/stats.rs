@@ -207,6 +207,34 @@ impl Sketch {
     }
 }
 
+/// Two samples as rank bins: one `(count in a, count in b)` per distinct value, ascending
+/// (`-0.0` and `0.0` are one value; NaN is left out).
+pub fn value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
+    let mut all: Vec<(f64, bool)> = a
+        .iter()
+        .map(|&x| (x, true))
+        .chain(b.iter().map(|&x| (x, false)))
+        .filter(|(x, _)| !x.is_nan())
+        .collect();
+    all.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut bins: Vec<(u64, u64)> = Vec::new();
+    let mut last: Option<f64> = None;
+    for (x, in_a) in all {
+        if last != Some(x) {
+            bins.push((0, 0));
+            last = Some(x);
+        }
+        if let Some(bin) = bins.last_mut() {
+            if in_a {
+                bin.0 += 1;
+            } else {
+                bin.1 += 1;
+            }
+        }
+    }
+    bins
+}
+
 /// The values of two outlets as rank bins for the Mann-Whitney test: one `(count in a,
 /// count in b)` per distinct value, ascending. When both outlets still hold their values
 /// exactly the bins are the distinct values and the flag is `false`; otherwise both are
@@ -214,30 +242,7 @@ impl Sketch {
 /// other become ties) and the flag is `true`.
 pub fn rank_bins(a: &Median, b: &Median) -> (Vec<(u64, u64)>, bool) {
     if let (Median::Exact(va), Median::Exact(vb)) = (a, b) {
-        let mut all: Vec<(f64, usize)> = va
-            .iter()
-            .map(|&x| (x, 0))
-            .chain(vb.iter().map(|&x| (x, 1)))
-            .filter(|(x, _)| !x.is_nan())
-            .collect();
-        all.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let mut bins: Vec<(u64, u64)> = Vec::new();
-        let mut last: Option<f64> = None;
-        for (x, g) in all {
-            // -0.0 and 0.0 are one value
-            if last != Some(x) {
-                bins.push((0, 0));
-                last = Some(x);
-            }
-            if let Some(bin) = bins.last_mut() {
-                if g == 0 {
-                    bin.0 += 1;
-                } else {
-                    bin.1 += 1;
-                }
-            }
-        }
-        return (bins, false);
+        return (value_bins(va, vb), false);
     }
     let sketch = |m: &Median| match m {
         Median::Sketch(s) => s.clone(),

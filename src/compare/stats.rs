@@ -246,29 +246,7 @@ pub fn mann_whitney_bins(bins: &[(u64, u64)]) -> Option<MannWhitney> {
 
 /// Mann-Whitney U of two samples of values (NaN values are dropped).
 pub fn mann_whitney(a: &[f64], b: &[f64]) -> Option<MannWhitney> {
-    let mut all: Vec<(f64, bool)> = a
-        .iter()
-        .map(|&x| (x, true))
-        .chain(b.iter().map(|&x| (x, false)))
-        .filter(|(x, _)| !x.is_nan())
-        .collect();
-    all.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut bins: Vec<(u64, u64)> = Vec::new();
-    let mut last: Option<f64> = None;
-    for (x, in_a) in all {
-        if last != Some(x) {
-            bins.push((0, 0));
-            last = Some(x);
-        }
-        if let Some(bin) = bins.last_mut() {
-            if in_a {
-                bin.0 += 1;
-            } else {
-                bin.1 += 1;
-            }
-        }
-    }
-    mann_whitney_bins(&bins)
+    mann_whitney_bins(&crate::aggregate::value_bins(a, b))
 }
 
 /// `P(U >= u)` under the null for samples of `m` and `n` untied values. The number of
