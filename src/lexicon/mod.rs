@@ -3,6 +3,7 @@
 //! Only this module and `corpus` read files; [`LexiconSet::from_sources`] is the pure twin.
 
 mod format;
+pub mod import;
 mod matcher;
 
 pub use format::{
