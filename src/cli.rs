@@ -95,7 +95,13 @@ pub struct LexiconArgs {
     /// file whose id matches a shipped category replaces it. Repeatable.
     #[arg(long = "lexicons", value_name = "PATH")]
     pub lexicons: Vec<PathBuf>,
-    /// Do not use the shipped lexicons (use only those given with --lexicons).
+    /// Add a dictionary you own: LIWC .dic (2007 or 2015), a weighted list (term TAB weight,
+    /// as VADER's), a quanteda-style YAML dictionary, a CSV of term,category,weight (weight optional), or a
+    /// plain list (one term per line). Each category becomes FAMILY.CATEGORY (FAMILY from the file name), counted
+    /// toward SIDE (advocacy, neutral or none; default none). Repeatable.
+    #[arg(long = "dict", value_name = "FILE[:SIDE]")]
+    pub dicts: Vec<String>,
+    /// Do not use the shipped lexicons (use only those given with --lexicons and --dict).
     #[arg(long)]
     pub no_default_lexicons: bool,
 }
@@ -229,6 +235,32 @@ pub enum FormatArg {
 pub enum LexiconsCommand {
     /// List the categories in use: id, side, weight, case, entries, exceptions, origin.
     List(LexiconListArgs),
+    /// Check dictionary and lexicon files: read each as --dict (or, for a framescope lexicon
+    /// file, as --lexicons) would, and print every problem as `path:line: message` with the
+    /// line. Exits 1 if there is any problem, 2 if a file cannot be read at all.
+    Check(LexiconCheckArgs),
+    /// Convert a dictionary into framescope lexicon files, one per category, under
+    /// DIR/FAMILY/ (FAMILY from the file name), to edit and use with --lexicons.
+    Convert(LexiconConvertArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LexiconCheckArgs {
+    /// Dictionary or lexicon files.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LexiconConvertArgs {
+    /// The dictionary, optionally with the side its categories count toward
+    /// (`FILE:advocacy`, `FILE:neutral`; default none).
+    #[arg(value_name = "FILE[:SIDE]")]
+    pub file: String,
+    /// Folder to write FAMILY/CATEGORY.txt files into (created if missing; files of the same
+    /// names are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
 }
 
 #[derive(Debug, Args)]

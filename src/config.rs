@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use crate::cli::{AnalyzeArgs, FormatArg, HtmlArg, KeynessArgs, KeynessVoiceArg, LexiconArgs};
 use crate::compare::{KeynessConfig, VoiceSel};
 use crate::corpus::{FieldMap, HtmlMode, InputFormat, InputSpec};
+use crate::lexicon::dict::DictSpec;
 
 /// Where the lexicons come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LexiconConfig {
     pub builtin: bool,
     pub paths: Vec<PathBuf>,
+    /// Third-party dictionaries (`--dict`).
+    pub dicts: Vec<DictSpec>,
 }
 
 /// What the cleaning step does.
@@ -44,14 +47,21 @@ pub struct ConfigError(pub String);
 
 impl LexiconConfig {
     pub fn from_args(args: &LexiconArgs) -> Result<LexiconConfig, ConfigError> {
-        if args.no_default_lexicons && args.lexicons.is_empty() {
+        if args.no_default_lexicons && args.lexicons.is_empty() && args.dicts.is_empty() {
             return Err(ConfigError(
-                "--no-default-lexicons leaves no lexicons: add --lexicons PATH".into(),
+                "--no-default-lexicons leaves no lexicons: add --lexicons PATH or --dict FILE"
+                    .into(),
             ));
         }
+        let dicts = args
+            .dicts
+            .iter()
+            .map(|d| DictSpec::parse(d).map_err(ConfigError))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(LexiconConfig {
             builtin: !args.no_default_lexicons,
             paths: args.lexicons.clone(),
+            dicts,
         })
     }
 }

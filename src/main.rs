@@ -93,6 +93,59 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Lexicons(LexiconsCommand::Check(args)) => {
+            let mut out = std::io::stdout().lock();
+            let (mut any, mut fatal) = (false, false);
+            for path in &args.files {
+                let (summary, problems) = framescope::lexicon::dict::check(path);
+                writeln!(out, "{summary}")?;
+                for p in &problems {
+                    writeln!(out, "{p}")?;
+                }
+                any |= !problems.is_empty();
+                fatal |= problems
+                    .iter()
+                    .any(|p| p.severity == framescope::lexicon::Severity::Error && p.line == 0);
+            }
+            out.flush()?;
+            Ok(if fatal {
+                ExitCode::from(2)
+            } else if any {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Lexicons(LexiconsCommand::Convert(args)) => {
+            use framescope::lexicon::dict;
+            let spec = dict::DictSpec::parse(&args.file).map_err(anyhow::Error::msg)?;
+            let loaded = dict::load(&spec);
+            for p in &loaded.problems {
+                eprintln!("framescope: {p}");
+            }
+            if loaded
+                .problems
+                .iter()
+                .any(|p| p.severity == framescope::lexicon::Severity::Error)
+            {
+                anyhow::bail!("{}: not converted (errors above)", spec.path.display());
+            }
+            let dir = args.to.join(&loaded.family);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
+            for lex in &loaded.lexicons {
+                let path = dir.join(format!("{}.txt", lex.category()));
+                std::fs::write(&path, dict::native_text(lex))
+                    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+            }
+            println!(
+                "framescope: wrote {} categories of {} to {}",
+                loaded.lexicons.len(),
+                spec.path.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Lexicons(LexiconsCommand::List(args)) => {
             let cfg = LexiconConfig::from_args(&args.lexicons)?;
             let set = pipeline::load_lexicons(&cfg, false)?;

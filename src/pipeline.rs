@@ -39,7 +39,8 @@ pub fn load_lexicons(
     cfg: &crate::config::LexiconConfig,
     quiet: bool,
 ) -> anyhow::Result<LexiconSet> {
-    let set = LexiconSet::load(cfg.builtin, &cfg.paths)?;
+    let mut set = LexiconSet::load(cfg.builtin, &cfg.paths)?;
+    set.add_dicts(&cfg.dicts)?;
     if !quiet {
         for w in &set.warnings {
             eprintln!("framescope: {w}");
@@ -189,6 +190,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             },
             "default_lexicons": config.lexicons.builtin,
             "lexicon_paths": config.lexicons.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "dicts": config.lexicons.dicts.iter().map(|d| format!("{}:{}", d.path.display(), d.side.as_str())).collect::<Vec<_>>(),
             "hits": config.with_hits,
             "cleaning": {
                 "remove_boilerplate": config.cleaning.chrome,

@@ -164,6 +164,9 @@ pub struct ArticleScore {
     /// Hits per lexicon entry `(lexicon, entry)` by voice; they add up to `author`, `quoted`
     /// and `headline`, one for each `hits.csv` row.
     pub entries: BTreeMap<(u32, u32), ByVoice>,
+    /// Author-voice hits per category weighted: each hit weighs its entry's own weight, or
+    /// the category's (what the weighted indices sum).
+    pub author_weight: Vec<f64>,
     /// Lines of page chrome left out before scoring, their words, and markup edits (the
     /// `cleaning.csv` rows of the article).
     pub removed_lines: u64,
@@ -270,7 +273,7 @@ impl ArticleScore {
 
     /// Weighted author-voice hits of one side.
     pub fn weighted(&self, set: &LexiconSet, side: Side) -> f64 {
-        weighted(&self.author, set, side)
+        weighted_hits(&self.author, &self.author_weight, set, side)
     }
 
     /// The article measures, in the order of [`measure_names`].
@@ -319,6 +322,20 @@ pub fn side_sum(counts: &[u64], set: &LexiconSet, side: Side) -> u64 {
         .zip(counts)
         .filter(|(l, _)| l.side == side && l.role.is_scored())
         .map(|(_, &c)| c)
+        .sum()
+}
+
+/// Weighted author-voice hits of one side: the sums of the hits' weights (`weights`, per
+/// category) when they were kept, else each category's count times its weight.
+pub fn weighted_hits(counts: &[u64], weights: &[f64], set: &LexiconSet, side: Side) -> f64 {
+    if weights.len() != counts.len() {
+        return weighted(counts, set, side);
+    }
+    set.lexicons
+        .iter()
+        .zip(weights)
+        .filter(|(l, _)| l.side == side && l.role.is_scored())
+        .map(|(_, &w)| w)
         .sum()
 }
 
@@ -396,8 +413,15 @@ pub struct Analyzer {
     cues: Matcher,
     speakers: Matcher,
     frames: Matcher,
+    /// One matcher per dictionary group (`#! group:`), with each entry's twins: the entries
+    /// of the group's other categories that are the same word, which count a hit too.
+    groups: Vec<(Matcher, Twins)>,
     scare: Option<usize>,
 }
+
+/// `(lexicon, entry)` to the other `(lexicon, entry)` pairs of its dictionary group that are the
+/// same word.
+type Twins = HashMap<(usize, usize), Vec<(usize, usize)>>;
 
 /// Everything found in one document before it is split by voice.
 struct Found {
@@ -409,10 +433,40 @@ struct Found {
 
 impl Analyzer {
     pub fn new(set: LexiconSet) -> Result<Analyzer, aho_corasick::BuildError> {
-        let matcher = Matcher::new(&set)?;
-        let cues = Matcher::with_filter(&set, |l| l.role == Role::Cue)?;
-        let speakers = Matcher::with_filter(&set, |l| l.role == Role::Speaker)?;
-        let frames = Matcher::with_filter(&set, |l| l.role == Role::Frame)?;
+        let ungrouped = |l: &crate::lexicon::Lexicon| l.group.is_none();
+        let matcher = Matcher::with_filter(&set, |l| l.role.is_matched() && ungrouped(l))?;
+        let cues = Matcher::with_filter(&set, |l| l.role == Role::Cue && ungrouped(l))?;
+        let speakers = Matcher::with_filter(&set, |l| l.role == Role::Speaker && ungrouped(l))?;
+        let frames = Matcher::with_filter(&set, |l| l.role == Role::Frame && ungrouped(l))?;
+        let names: BTreeSet<&str> = set
+            .lexicons
+            .iter()
+            .filter_map(|l| l.group.as_deref())
+            .collect();
+        let mut groups = Vec::new();
+        for name in names {
+            let member = |l: &crate::lexicon::Lexicon| {
+                l.group.as_deref() == Some(name) && l.role.is_scored()
+            };
+            let matcher = Matcher::with_filter(&set, member)?;
+            // (case-sensitive, pattern, wildcard) of each entry of the group
+            type Key<'a> = (bool, &'a str, bool);
+            let mut same: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
+            for (li, l) in set.lexicons.iter().enumerate().filter(|(_, l)| member(l)) {
+                for (ei, e) in l.entries.iter().enumerate() {
+                    same.entry((l.case_sensitive, e.pattern.as_str(), e.wildcard))
+                        .or_default()
+                        .push((li, ei));
+                }
+            }
+            let mut twins = Twins::new();
+            for list in same.values().filter(|v| v.len() > 1) {
+                for &at in list {
+                    twins.insert(at, list.iter().copied().filter(|&o| o != at).collect());
+                }
+            }
+            groups.push((matcher, twins));
+        }
         let scare = set.index_of(SCARE_QUOTES);
         Ok(Analyzer {
             set,
@@ -421,6 +475,7 @@ impl Analyzer {
             cues,
             speakers,
             frames,
+            groups,
             scare,
         })
     }
@@ -438,6 +493,23 @@ impl Analyzer {
         // frames are matched apart and may overlap the other families' hits
         let before = matches.len();
         self.frames.find(&doc.text, &folded, &mut matches);
+        // so are dictionary groups, where a word counts in every category that lists it
+        for (matcher, twins) in &self.groups {
+            let from = matches.len();
+            matcher.find(&doc.text, &folded, &mut matches);
+            for i in from..matches.len() {
+                let m = matches[i];
+                if let Some(list) = twins.get(&(m.lexicon, m.entry)) {
+                    for &(lexicon, entry) in list {
+                        matches.push(Match {
+                            lexicon,
+                            entry,
+                            ..m
+                        });
+                    }
+                }
+            }
+        }
         if matches.len() > before {
             matches.sort_by_key(|m| (m.span.start, m.lexicon));
         }
@@ -549,6 +621,7 @@ impl Analyzer {
             author: vec![0; n],
             quoted: vec![0; n],
             headline: vec![0; n],
+            author_weight: vec![0.0; n],
             removed_lines: cleaning.removed_lines,
             removed_words: cleaning.removed_words,
             markup_edits: cleaning.markup_edits,
@@ -563,6 +636,7 @@ impl Analyzer {
                 Voice::Quoted => score.quoted[m.lexicon] += 1,
                 Voice::Author => {
                     score.author[m.lexicon] += 1;
+                    score.author_weight[m.lexicon] += self.set.hit_weight(m.lexicon, m.entry);
                     if self.set.lexicons[m.lexicon].side == Side::Advocacy {
                         if let Some(si) = doc.sentence_index(m.span.start) {
                             advocacy_sentences.insert(si);
@@ -605,6 +679,7 @@ impl Analyzer {
                     score.attributions.scare += 1;
                     if let Some(i) = self.scare {
                         score.author[i] += 1;
+                        score.author_weight[i] += self.set.hit_weight(i, 0);
                         score.count_entry(i, 0, Voice::Author);
                         if let Some(si) = doc.sentence_index(q.span.start) {
                             advocacy_sentences.insert(si);
@@ -1114,6 +1189,54 @@ mod tests {
             assert_eq!(by_chars, h.matched);
         }
         assert_eq!(r.hits.len(), 2);
+    }
+
+    /// A dictionary group counts a word in every category that lists it (as LIWC does),
+    /// apart from the other lexicons; entry weights feed the weighted index.
+    #[test]
+    fn dictionary_groups_count_every_category_and_weigh_entries() {
+        let dict = |id: &str, side: &str, entries: &str| SourceFile {
+            origin: format!("{id}.txt"),
+            default_id: Some(id.into()),
+            text: format!("#! side: {side}\n#! group: mini\n#! description: d\n{entries}"),
+        };
+        let set = LexiconSet::from_sources(vec![
+            dict("mini.posemo", "advocacy", "happy = 2.5\ngood\n"),
+            dict("mini.affect", "none", "happ*\nhappy\nsad\n"),
+            SourceFile {
+                origin: "a.txt".into(),
+                default_id: Some("advocacy.labels".into()),
+                text: "#! side: advocacy\n#! description: d\nhappy\n".into(),
+            },
+        ])
+        .unwrap();
+        assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+        let analyzer = Analyzer::new(set).unwrap();
+        let a = analyzer
+            .analyze(&article("", "They were happy, happier and good."), true)
+            .unwrap();
+        let count = |id: &str| a.score.author[analyzer.set.index_of(id).unwrap()];
+        // `happy` is in posemo and (literal) affect; `happier` only in affect (wildcard);
+        // the ungrouped labels list counts `happy` too, matched apart.
+        assert_eq!(count("mini.posemo"), 2);
+        assert_eq!(count("mini.affect"), 2);
+        assert_eq!(count("advocacy.labels"), 1);
+        let hits: Vec<(&str, &str)> = a
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    analyzer.set.lexicons[h.lexicon].id.as_str(),
+                    h.matched.as_str(),
+                )
+            })
+            .collect();
+        assert!(
+            hits.contains(&("mini.affect", "happy")) && hits.contains(&("mini.posemo", "happy"))
+        );
+        // advocacy weighted hits: happy 2.5 + good 1 (posemo) + happy 1 (labels)
+        let w = a.score.weighted(&analyzer.set, Side::Advocacy);
+        assert!((w - 4.5).abs() < 1e-12, "{w}");
     }
 
     #[test]

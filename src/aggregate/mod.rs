@@ -25,6 +25,8 @@ pub struct OutletAcc {
     pub attributions: Attributions,
     /// Hits per category and voice.
     pub author: Vec<u64>,
+    /// Weighted author-voice hits per category (`ArticleScore::author_weight`), summed.
+    pub author_weight: Vec<f64>,
     pub quoted: Vec<u64>,
     pub headline: Vec<u64>,
     /// Per speaker (display name, kind): quotations, quoted words, paraphrases, articles.
@@ -122,6 +124,7 @@ impl OutletAcc {
             headline_words: s.headline_words,
             attributions: s.attributions,
             author: s.author.clone(),
+            author_weight: s.author_weight.clone(),
             quoted: s.quoted.clone(),
             headline: s.headline.clone(),
             speakers: s
@@ -206,6 +209,7 @@ impl AddAssign<&OutletAcc> for OutletAcc {
         self.headline_words += o.headline_words;
         self.attributions += o.attributions;
         add_vec(&mut self.author, &o.author, |x, y| *x += *y);
+        add_vec(&mut self.author_weight, &o.author_weight, |x, y| *x += *y);
         add_vec(&mut self.quoted, &o.quoted, |x, y| *x += *y);
         add_vec(&mut self.headline, &o.headline, |x, y| *x += *y);
         for (k, v) in &o.speakers {

@@ -87,7 +87,7 @@ fn pooled(set: &LexiconSet, index: usize, o: &OutletAcc) -> Option<(u64, u64)> {
         let mut sum = 0;
         for (l, c) in set.lexicons.iter().zip(&o.author) {
             if l.side == side && l.role.is_scored() {
-                if l.weight != 1.0 {
+                if l.weight != 1.0 || l.entries.iter().any(|e| e.weight.is_some()) {
                     return None;
                 }
                 sum += c;

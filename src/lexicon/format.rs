@@ -37,7 +37,8 @@ impl Side {
         }
     }
 
-    fn parse(s: &str) -> Option<Side> {
+    /// `advocacy`, `neutral` or `none`.
+    pub fn parse(s: &str) -> Option<Side> {
         match s {
             "advocacy" => Some(Side::Advocacy),
             "neutral" => Some(Side::Neutral),
@@ -98,6 +99,9 @@ pub struct Entry {
     pub wildcard: bool,
     /// 1-based line in the file.
     pub line: usize,
+    /// The entry's own weight (`entry = 1.5`, or a weighted list's column), used in the
+    /// weighted indices instead of the category's.
+    pub weight: Option<f64>,
 }
 
 /// One category: a parsed lexicon file.
@@ -112,6 +116,10 @@ pub struct Lexicon {
     pub description: String,
     pub entries: Vec<Entry>,
     pub exceptions: Vec<Entry>,
+    /// A dictionary the category belongs to (`#! group:`): the categories of a group are
+    /// matched apart from every other category, and a word listed in several of them counts
+    /// in each (as LIWC-style dictionaries count it). `None` for the shipped lexicons.
+    pub group: Option<String>,
     /// Where it came from: `builtin:family/file.txt` or a path.
     pub origin: String,
     /// SHA-256 of the file's bytes, lowercase hex.
@@ -168,7 +176,7 @@ impl fmt::Display for Problem {
     }
 }
 
-const KNOWN_KEYS: &str = "id, side, weight, case, role, description, source";
+const KNOWN_KEYS: &str = "id, side, weight, case, role, description, source, group";
 
 /// True for characters that continue a word for matching purposes.
 pub fn is_word_char(c: char) -> bool {
@@ -214,7 +222,9 @@ pub fn parse(
     let mut case_sensitive = false;
     let mut role = Role::Score;
     let mut description: Option<String> = None;
-    let mut raw_entries: Vec<(String, usize, bool)> = Vec::new(); // (written, line, exception)
+    let mut group: Option<String> = None;
+    // (written, line, exception, own weight)
+    let mut raw_entries: Vec<(String, usize, bool, Option<f64>)> = Vec::new();
     let mut seen_entry = false;
 
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -308,6 +318,7 @@ pub fn parse(
                     ),
                 },
                 "description" => description = Some(value.to_string()),
+                "group" if !value.is_empty() => group = Some(value.to_string()),
                 "source" => {}
                 _ => p(
                     &mut problems,
@@ -332,7 +343,28 @@ pub fn parse(
             Some(rest) => (rest.trim_start(), true),
             None => (body, false),
         };
-        raw_entries.push((body.to_string(), line_no, exception));
+        // An entry's own weight: `entry = 1.5` (any finite number; a weighted dictionary's
+        // values may be negative).
+        let (body, own_weight) = match body.rsplit_once(" = ") {
+            Some((term, w)) => match w.trim().parse::<f64>() {
+                Ok(w) if w.is_finite() && !exception => (term.trim_end(), Some(w)),
+                _ => {
+                    p(
+                        &mut problems,
+                        line_no,
+                        Severity::Error,
+                        format!(
+                            "`= {}` is not an entry weight (a finite number, not on an exception)",
+                            w.trim()
+                        ),
+                        raw,
+                    );
+                    continue;
+                }
+            },
+            None => (body, None),
+        };
+        raw_entries.push((body.to_string(), line_no, exception, own_weight));
     }
 
     let id = match (id, default_id) {
@@ -407,7 +439,7 @@ pub fn parse(
     let mut exceptions: Vec<Entry> = Vec::new();
     let mut first_line: std::collections::HashMap<(String, bool, bool), usize> =
         std::collections::HashMap::new();
-    for (written, line_no, exception) in raw_entries {
+    for (written, line_no, exception, own_weight) in raw_entries {
         match compile_entry(&written, case_sensitive) {
             Err(message) => p(&mut problems, line_no, Severity::Error, message, &written),
             Ok((pattern, wildcard)) => {
@@ -428,6 +460,7 @@ pub fn parse(
                     pattern,
                     wildcard,
                     line: line_no,
+                    weight: own_weight,
                 };
                 if exception {
                     exceptions.push(entry);
@@ -470,6 +503,7 @@ pub fn parse(
             description,
             entries,
             exceptions,
+            group,
             origin: origin.to_string(),
             sha256: sha256_hex(text.as_bytes()),
         }),
@@ -479,7 +513,7 @@ pub fn parse(
 }
 
 /// Turn an entry as written into its match pattern, or say why it can never match.
-fn compile_entry(written: &str, case_sensitive: bool) -> Result<(String, bool), String> {
+pub(crate) fn compile_entry(written: &str, case_sensitive: bool) -> Result<(String, bool), String> {
     let normalized = normalize_fragment(written);
     let (stem, wildcard) = match normalized.strip_suffix('*') {
         Some(stem) => (stem.trim_end().to_string(), true),

@@ -2,6 +2,7 @@
 //! or override categories by id, the checks across files, and the compiled [`Matcher`].
 //! Only this module and `corpus` read files; [`LexiconSet::from_sources`] is the pure twin.
 
+pub mod dict;
 mod format;
 pub mod import;
 mod matcher;
@@ -120,8 +121,10 @@ impl LexiconSet {
                 pattern: String::new(),
                 wildcard: false,
                 line: 0,
+                weight: None,
             }],
             exceptions: Vec::new(),
+            group: None,
             origin: "builtin:detector:quotes".to_string(),
             sha256: sha256_hex(description.as_bytes()),
         };
@@ -160,6 +163,72 @@ impl LexiconSet {
 
     pub fn is_empty(&self) -> bool {
         self.lexicons.is_empty()
+    }
+
+    /// Add third-party dictionaries (`--dict`), each as a family of its own, keeping the
+    /// categories sorted by id. Their warnings join [`LexiconSet::warnings`]; any error (an
+    /// unreadable file, a family id already in use) fails the load with every problem.
+    pub fn add_dicts(&mut self, dicts: &[dict::DictSpec]) -> Result<(), LoadError> {
+        let mut problems = Vec::new();
+        for spec in dicts {
+            let loaded = dict::load(spec);
+            let clash = self
+                .lexicons
+                .iter()
+                .find(|l| l.family() == loaded.family)
+                .map(|l| l.origin.clone());
+            if let Some(other) = clash {
+                problems.push(Problem {
+                    origin: spec.path.display().to_string(),
+                    line: 0,
+                    severity: Severity::Error,
+                    message: format!(
+                        "the dictionary's family id `{}` (from its file name) is already used by {other}; rename the file",
+                        loaded.family
+                    ),
+                    text: String::new(),
+                });
+                continue;
+            }
+            if loaded.lexicons.is_empty()
+                && !loaded
+                    .problems
+                    .iter()
+                    .any(|p| p.severity == Severity::Error)
+            {
+                problems.push(Problem {
+                    origin: spec.path.display().to_string(),
+                    line: 0,
+                    severity: Severity::Error,
+                    message: "the dictionary has no categories".into(),
+                    text: String::new(),
+                });
+            }
+            for p in loaded.problems {
+                if p.severity == Severity::Error {
+                    problems.push(p);
+                } else {
+                    self.warnings.push(p);
+                }
+            }
+            self.lexicons.extend(loaded.lexicons);
+        }
+        if !problems.is_empty() {
+            return Err(LoadError(problems));
+        }
+        self.lexicons.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(())
+    }
+
+    /// What one hit of entry `entry` of lexicon `lexicon` weighs in the weighted indices: the
+    /// entry's own weight, else its category's.
+    pub fn hit_weight(&self, lexicon: usize, entry: usize) -> f64 {
+        self.lexicons.get(lexicon).map_or(0.0, |l| {
+            l.entries
+                .get(entry)
+                .and_then(|e| e.weight)
+                .unwrap_or(l.weight)
+        })
     }
 
     /// Position of a lexicon by id.
@@ -282,7 +351,8 @@ fn read_file(path: &Path, sources: &mut Vec<SourceFile>, problems: &mut Vec<Prob
 fn conflicts(lexicons: &[Lexicon]) -> Vec<Problem> {
     let mut first: BTreeMap<(u8, bool, &str, bool), (&Lexicon, &Entry)> = BTreeMap::new();
     let mut out = Vec::new();
-    for lex in lexicons {
+    // A dictionary group's categories are matched apart, and share entries on purpose.
+    for lex in lexicons.iter().filter(|l| l.group.is_none()) {
         for e in &lex.entries {
             // lexicons matched by the same matcher: the main one, speaker lists, frames
             let group = match lex.role {

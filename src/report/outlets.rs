@@ -4,7 +4,7 @@ use super::rows::{count_columns, side_counts};
 use super::{fixed, inert};
 use crate::aggregate::{OutletAcc, Outlets, summarize};
 use crate::lexicon::{LexiconSet, Role, Side};
-use crate::score::{balance, measure_names, weighted};
+use crate::score::{balance, measure_names, weighted_hits};
 
 const STATS: [&str; 5] = ["mean", "sd", "median", "ci_low", "ci_high"];
 
@@ -68,8 +68,8 @@ fn source_row(set: &LexiconSet, rank: usize, name: &str, acc: &OutletAcc) -> Vec
     let author_words = acc.words.saturating_sub(acc.quoted_words) as f64;
     let per_1k = |x: f64| (author_words > 0.0).then(|| 1000.0 * x / author_words);
     let ratio = |a: u64, b: u64| (b > 0).then(|| a as f64 / b as f64);
-    let a = weighted(&acc.author, set, Side::Advocacy);
-    let n = weighted(&acc.author, set, Side::Neutral);
+    let a = weighted_hits(&acc.author, &acc.author_weight, set, Side::Advocacy);
+    let n = weighted_hits(&acc.author, &acc.author_weight, set, Side::Neutral);
     let summaries: Vec<_> = acc.measures.iter().map(summarize).collect();
     let mut row = vec![
         rank.to_string(),
