@@ -1648,6 +1648,16 @@ fn user_dictionaries_apply_like_shipped_lexicons() {
         (num(row, "advocacy_index") - want).abs() < 1e-3,
         "{row:?} vs {want}"
     );
+    // ... and the index is the hit rows' `weight` column summed: evidence for the number.
+    let from_rows: f64 = hits
+        .iter()
+        .filter(|h| h["voice"] == "author" && h["side"] == "advocacy")
+        .map(|h| num(h, "weight"))
+        .sum();
+    assert!(
+        (1000.0 * from_rows / words - want).abs() < 1e-3,
+        "{from_rows}"
+    );
 
     // convert, then use the converted files: the same figures.
     let conv = dir.path().join("conv");

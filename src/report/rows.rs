@@ -241,7 +241,7 @@ pub fn render(
                 h.field.as_str().to_string(),
                 lex.id.clone(),
                 lex.side.as_str().to_string(),
-                fixed(Some(lex.weight)),
+                fixed(Some(set.hit_weight(h.lexicon, h.entry))),
                 inert(&entry.written),
                 entry.line.to_string(),
                 inert(&h.matched),
