@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The benchmark behind docs/PERFORMANCE.md: end-to-end `framescope analyze` on corpora made by
+# ../shared/bench/make_corpus.py, on 1 and 2 threads, with and without hits.csv, from JSONL and
+# from a folder of .txt files; wall time, MB/s, articles/s, peak resident memory, start-up time.
+# Every run's reports are compared with the 1-thread run's: a faster path that changes results
+# is a bug, and the script fails on it.
+#
+#   scripts/bench.sh [SIZE_MB ...]        (default: 10 200)
+#
+# Corpora are cached under ${BENCH_DIR:-${TMPDIR:-/tmp}/framescope-bench}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10 200)
+dir="${BENCH_DIR:-${TMPDIR:-/tmp}/framescope-bench}"
+mkdir -p "$dir"
+cargo build --release --quiet
+bin=target/release/framescope
+
+# wall seconds and peak RSS (KiB) of one run: "seconds kib"
+measure() {
+  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || {
+    cat "$dir/stderr.txt" >&2
+    return 1
+  }
+  cat "$dir/time.txt"
+}
+
+# reports of a run, compared with the reference run's (manifest.json names the options, so it
+# differs by design)
+same_reports() {
+  local a="$1" b="$2"
+  for f in "$a"/*.csv; do
+    cmp -s "$f" "$b/$(basename "$f")" || { echo "DIFFERENT: $f vs $b" >&2; return 1; }
+  done
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "framescope $($bin --version | awk '{print $2}'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# start-up: analyze one short article, median of 11 runs
+printf '{"source":"S","text":"The minister said the talks went well."}\n' >"$dir/one.jsonl"
+for _ in $(seq 11); do
+  /usr/bin/time -f "%e" -o "$dir/t1.txt" $bin analyze "$dir/one.jsonl" --out "$dir/one" --quiet
+  cat "$dir/t1.txt"
+done | sort -n | sed -n 6p | awk '{printf "start-up (one short article, median of 11): %.0f ms\n", $1 * 1000}'
+
+echo
+echo "| corpus | input | threads | hits.csv | wall s | MB/s | articles/s | peak RSS MiB |"
+echo "|---|---|---|---|---|---|---|---|"
+for mb in "${sizes[@]}"; do
+  corpus="$dir/corpus-$mb"
+  if [ ! -f "$corpus/stats.json" ]; then
+    python3 ../shared/bench/make_corpus.py --seeds ../shared/corpus/seeds --out "$corpus" \
+      --target-mb "$mb" >/dev/null
+  fi
+  # the generator writes manifest.csv beside txt/, naming files relative to txt/
+  [ -f "$corpus/txt/manifest.csv" ] || cp "$corpus/manifest.csv" "$corpus/txt/manifest.csv"
+  bytes=$(stat -c %s "$corpus/corpus.jsonl")
+  articles=$(wc -l <"$corpus/corpus.jsonl")
+  ref="$dir/out-$mb-ref"
+  run() { # label input threads hits-flag...
+    local label="$1" input="$2" threads="$3"
+    shift 3
+    local out="$dir/out-$mb-$label"
+    read -r secs kib < <(measure $bin analyze "$input" --out "$out" --threads "$threads" --quiet "$@")
+    awk -v mb="$mb" -v label="$label" -v t="$threads" -v s="$secs" -v k="$kib" \
+      -v bytes="$bytes" -v n="$articles" -v hits="$([ $# -gt 0 ] && echo off || echo on)" \
+      'BEGIN { printf "| %d MB | %s | %d | %s | %.2f | %.1f | %.0f | %.0f |\n",
+               mb, label, t, hits, s, bytes / 1e6 / s, n / s, k / 1024 }'
+    # the same input on more threads must give the same bytes
+    if [ "$label" = jsonl ]; then
+      same_reports "$ref" "$out"
+    fi
+  }
+  # the reference: JSONL on one thread
+  read -r secs kib < <(measure $bin analyze "$corpus/corpus.jsonl" --out "$ref" --threads 1 --quiet)
+  awk -v mb="$mb" -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" \
+    'BEGIN { printf "| %d MB | jsonl | 1 | on | %.2f | %.1f | %.0f | %.0f |\n",
+             mb, s, bytes / 1e6 / s, n / s, k / 1024 }'
+  run jsonl "$corpus/corpus.jsonl" 2
+  run jsonl-nohits "$corpus/corpus.jsonl" 2 --no-hits
+  run folder "$corpus/txt" 2
+done
