@@ -20,12 +20,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, quotes.csv,
-    /// speakers.csv, frames.csv, keyness.csv, compare.csv, skipped.csv, manifest.json).
+    /// speakers.csv, frames.csv, keyness.csv, compare.csv, cleaning.csv, skipped.csv,
+    /// manifest.json).
     Analyze(AnalyzeArgs),
     /// Measure how well the flags agree with annotated spans, beside a random baseline
     /// (writes validation.csv and prints a summary).
     Validate(ValidateArgs),
-    /// Inspect the lexicons in use.
+    /// Inspect the lexicons in use, check lexicon and dictionary files, convert dictionaries.
     #[command(subcommand)]
     Lexicons(LexiconsCommand),
 }
@@ -144,12 +145,6 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_hits: bool,
 
-    #[command(flatten)]
-    pub cleaning: CleaningArgs,
-
-    #[command(flatten)]
-    pub keyness: KeynessArgs,
-
     /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
     /// the number.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -158,6 +153,14 @@ pub struct AnalyzeArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    // The groups with their own help headings come last: a heading carries over to the
+    // options after it.
+    #[command(flatten)]
+    pub cleaning: CleaningArgs,
+
+    #[command(flatten)]
+    pub keyness: KeynessArgs,
 }
 
 /// What is left out of the text before scoring.

@@ -130,13 +130,65 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             {
                 anyhow::bail!("{}: not converted (errors above)", spec.path.display());
             }
+            if loaded.family == "boilerplate" {
+                anyhow::bail!(
+                    "{}: the family `boilerplate` is reserved for cleaning patterns (--lexicons skips that folder); rename the file",
+                    spec.path.display()
+                );
+            }
             let dir = args.to.join(&loaded.family);
             std::fs::create_dir_all(&dir)
                 .map_err(|e| anyhow::anyhow!("{}: cannot create the folder: {e}", dir.display()))?;
+            let mut written = std::collections::BTreeSet::new();
             for lex in &loaded.lexicons {
-                let path = dir.join(format!("{}.txt", lex.category()));
-                std::fs::write(&path, dict::native_text(lex))
+                for e in &lex.entries {
+                    if let Some(why) = dict::unwritable(&e.written) {
+                        eprintln!(
+                            "framescope: {}:{}: warning: `{}` left out of the converted file: {why}",
+                            spec.path.display(),
+                            e.line,
+                            e.written
+                        );
+                    }
+                }
+                let name = format!("{}.txt", lex.category());
+                let path = dir.join(&name);
+                let text = dict::native_text(lex);
+                // What was written must read back as the same category.
+                let (back, problems) =
+                    framescope::lexicon::parse(&path.display().to_string(), Some(&lex.id), &text);
+                if back.is_none()
+                    || problems
+                        .iter()
+                        .any(|p| p.severity == framescope::lexicon::Severity::Error)
+                {
+                    for p in &problems {
+                        eprintln!("framescope: {p}");
+                    }
+                    anyhow::bail!(
+                        "{}: the converted file would not load; not written",
+                        path.display()
+                    );
+                }
+                std::fs::write(&path, text)
                     .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+                written.insert(name);
+            }
+            // Files of an earlier conversion that this one did not write would still load.
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut stale: Vec<String> = entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".txt") && !written.contains(n))
+                    .collect();
+                stale.sort();
+                for n in stale {
+                    eprintln!(
+                        "framescope: warning: {} was not written by this conversion and will load with --lexicons {}; remove it if it is stale",
+                        dir.join(n).display(),
+                        args.to.display()
+                    );
+                }
             }
             println!(
                 "framescope: wrote {} categories of {} to {}",

@@ -17,7 +17,7 @@ use crate::compare;
 use crate::config::Config;
 use crate::corpus::{self, Item, Skip};
 use crate::lexicon::LexiconSet;
-use crate::report::{Rendered, Reports, RunInfo, render};
+use crate::report::{Rendered, Reports, RunInfo, cleaning_rows, render};
 use crate::score::{Analyzer, Detail};
 
 /// Articles per batch handed to the worker pool.
@@ -57,8 +57,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         .num_threads(config.threads)
         .build()
         .context("cannot start worker threads")?;
-    let stdin = config.input.path.as_os_str() == "-";
-    let repeated = if config.cleaning.chrome && !stdin {
+    // The first pass needs an input that can be read twice: a regular file or a folder, not
+    // standard input, a pipe or a device (`/dev/stdin`, `<(...)`).
+    let path = &config.input.path;
+    let rereadable =
+        path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file() || m.is_dir());
+    let repeated = if config.cleaning.chrome && rereadable {
         Some(count_lines(config, &pool)?)
     } else {
         None
@@ -67,7 +71,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         Some(r) if r.saturated => "counted (the line counter was full: counts are lower bounds)",
         Some(_) => "counted",
         None if !config.cleaning.chrome => "off (--keep-boilerplate)",
-        None => "off (standard input is read once)",
+        None => "off (the input is a stream, read once)",
     };
     let boilerplate_ids: Vec<String> = boilerplate
         .categories
@@ -129,7 +133,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                             *outlets.entry(source).or_default() += &acc;
                             outcome.scored += 1;
                         }
-                        Scored::Skip(skip) => {
+                        Scored::Skip(skip, cleaning) => {
+                            reports.write_cleaning(&cleaning)?;
                             reports.skip(&skip)?;
                             outcome.skipped += 1;
                         }
@@ -251,19 +256,20 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
 }
 
 /// One input after the scoring stage: an article's outlet, its accumulator and its rendered
-/// rows (the hits themselves are dropped here), or a skip.
+/// rows (the hits themselves are dropped here), or a skip with the `cleaning.csv` rows of
+/// what was taken out of it (an article left with no body text by cleaning).
 enum Scored {
     Article {
         source: String,
         acc: Box<OutletAcc>,
         rows: Rendered,
     },
-    Skip(Skip),
+    Skip(Skip, Vec<u8>),
 }
 
 fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
     let article = match item {
-        Item::Skip(skip) => return Scored::Skip(skip),
+        Item::Skip(skip) => return Scored::Skip(skip, Vec::new()),
         Item::Article(article) => article,
     };
     match analyzer.analyze_with(&article, detail) {
@@ -278,11 +284,18 @@ fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
                 rows,
             }
         }
-        Err(e) => Scored::Skip(Skip {
-            origin: article.origin,
-            id: Some(article.id),
-            source: Some(article.source),
-            reason: e.to_string(),
-        }),
+        Err(e) => {
+            let removals = analyzer.cleaning(&article).removals;
+            let cleaning = cleaning_rows(&article, &removals);
+            Scored::Skip(
+                Skip {
+                    origin: article.origin,
+                    id: Some(article.id),
+                    source: Some(article.source),
+                    reason: e.to_string(),
+                },
+                cleaning,
+            )
+        }
     }
 }

@@ -480,6 +480,27 @@ impl Analyzer {
         })
     }
 
+    /// What cleaning leaves out of an article (the `cleaning.csv` rows): what the HTML
+    /// extractor dropped first, then the cleaner's removals in text order.
+    pub fn cleaning(&self, article: &Article) -> Cleaning {
+        let mut cleaning = self
+            .cleaner
+            .clean(&article.text, &article.title, &article.source);
+        if !article.html_dropped.is_empty() {
+            let html = article.html_dropped.iter().map(|d| Removal {
+                line: 0,
+                start: 0,
+                end: 0,
+                signal: Signal::Html,
+                reason: d.reason.clone(),
+                detail: String::new(),
+                text: d.text.clone(),
+            });
+            cleaning.removals.splice(0..0, html);
+        }
+        cleaning
+    }
+
     /// The same analyzer, cleaning each text with `cleaner` before it is scored.
     pub fn with_cleaner(mut self, cleaner: Cleaner) -> Analyzer {
         self.cleaner = cleaner;
@@ -555,22 +576,7 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, detail: Detail) -> Result<Analysis, ScoreError> {
         let with_hits = detail.hits;
         let n = self.set.len();
-        let mut cleaning = self
-            .cleaner
-            .clean(&article.text, &article.title, &article.source);
-        // What the HTML extractor left out of the page comes first in cleaning.csv.
-        if !article.html_dropped.is_empty() {
-            let html = article.html_dropped.iter().map(|d| Removal {
-                line: 0,
-                start: 0,
-                end: 0,
-                signal: Signal::Html,
-                reason: d.reason.clone(),
-                detail: String::new(),
-                text: d.text.clone(),
-            });
-            cleaning.removals.splice(0..0, html);
-        }
+        let cleaning = self.cleaning(article);
         let doc = Document::with_edits(&article.text, &cleaning.edits);
         let headline_par = find_headline(&doc, &article.title);
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);

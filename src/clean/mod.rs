@@ -261,10 +261,11 @@ impl Cleaner {
             if !self.markup || line.is_blank() {
                 continue;
             }
-            let from = markup_edits.len();
+            let mut dateline_end = None;
             if dateline_budget > 0 {
                 dateline_budget -= 1;
                 if let Some(len) = dateline(line.raw, source) {
+                    dateline_end = Some(line.start + len);
                     markup_edits.push((
                         line.number,
                         markup::MarkupEdit {
@@ -279,7 +280,7 @@ impl Cleaner {
             markup::line_edits(line.raw, line.start, &mut edits);
             for e in edits {
                 // The dateline edit comes first; drop markup inside it.
-                if markup_edits[from..].iter().all(|(_, d)| e.start >= d.end) {
+                if dateline_end.is_none_or(|end| e.start >= end) {
                     markup_edits.push((line.number, e));
                 }
             }

@@ -136,12 +136,18 @@ pub fn to_lexicons(
 ) -> (Vec<Lexicon>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut lexicons: Vec<Lexicon> = Vec::new();
+    let mut used = std::collections::HashSet::new();
     for cat in &imported.categories {
-        let mut id = format!("{family}.{}", id_part(&cat.name, "category"));
-        if lexicons.iter().any(|l| l.id == id) {
+        // A name with no ASCII letter or digit (Cyrillic, CJK) falls back to the LIWC id.
+        let fallback = cat
+            .id
+            .as_ref()
+            .map_or_else(|| "category".to_string(), |n| format!("c{n}"));
+        let mut id = format!("{family}.{}", id_part(&cat.name, &fallback));
+        if used.contains(&id) {
             let base = id.clone();
             let mut n = 2;
-            while lexicons.iter().any(|l| l.id == id) {
+            while used.contains(&id) {
                 id = format!("{base}_{n}");
                 n += 1;
             }
@@ -156,8 +162,23 @@ pub fn to_lexicons(
                 text: String::new(),
             });
         }
+        used.insert(id.clone());
         let mut entries = Vec::new();
         for e in &cat.entries {
+            if side != Side::None && e.weight.is_some_and(|w| w < 0.0) {
+                problems.push(Problem {
+                    origin: origin.to_string(),
+                    line: e.line,
+                    severity: Severity::Error,
+                    message: format!(
+                        "negative weight {} on side {}: an index cannot subtract hits; load signed values (valences) on side none (`FILE:none`), where they are summed in `<category>.weighted`",
+                        e.weight.unwrap_or(0.0),
+                        side.as_str()
+                    ),
+                    text: e.term.clone(),
+                });
+                continue;
+            }
             match compile_entry(&e.term, false) {
                 Ok((pattern, wildcard)) => entries.push(Entry {
                     written: e.term.clone(),
@@ -185,13 +206,13 @@ pub fn to_lexicons(
             weight: 1.0,
             case_sensitive: false,
             role: Role::Score,
-            description: format!(
+            description: one_line(&format!(
                 "category {described} of the {} dictionary {}",
                 imported.format.as_str(),
                 Path::new(origin)
                     .file_name()
                     .map_or_else(|| origin.to_string(), |n| n.to_string_lossy().into_owned())
-            ),
+            )),
             entries,
             exceptions: Vec::new(),
             group: Some(family.to_string()),
@@ -252,8 +273,32 @@ pub fn check(path: &Path) -> (String, Vec<Problem>) {
     (summary, loaded.problems)
 }
 
+/// Control characters (a newline in a category name) become spaces: a header is one line.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Why a term cannot be written as an entry of the native format, if it cannot: it would read
+/// as a comment, an exception, a trailing comment or an entry weight.
+pub fn unwritable(term: &str) -> Option<&'static str> {
+    if term.starts_with('#') {
+        Some("it would read as a comment (`#` at the start)")
+    } else if term.starts_with('!') {
+        Some("it would read as an exception (`!` at the start)")
+    } else if term.contains(" #") || term.contains("\t#") {
+        Some("the part after ` #` would read as a comment")
+    } else if term.contains(" = ") {
+        Some("` = ` would read as an entry weight")
+    } else {
+        None
+    }
+}
+
 /// A lexicon in the native file format (`framescope lexicons convert`): headers, then one
-/// entry per line with its own weight as `entry = 1.5`.
+/// entry per line with its own weight as `entry = 1.5`. Entries the format cannot express
+/// ([`unwritable`]) are left out; the caller reports them.
 pub fn native_text(lex: &Lexicon) -> String {
     let mut out = format!(
         "#! id: {}\n#! side: {}\n#! weight: {}\n#! description: {}\n",
@@ -266,7 +311,11 @@ pub fn native_text(lex: &Lexicon) -> String {
         out.push_str(&format!("#! group: {g}\n"));
     }
     out.push_str(&format!("#! source: {}\n", lex.origin));
-    for e in &lex.entries {
+    for e in lex
+        .entries
+        .iter()
+        .filter(|e| unwritable(&e.written).is_none())
+    {
         out.push_str(&e.written);
         if let Some(w) = e.weight {
             out.push_str(&format!(" = {w}"));

@@ -133,6 +133,10 @@ impl Lexicon {
     pub fn category(&self) -> &str {
         self.id.split_once('.').map_or("", |(_, c)| c)
     }
+    /// Some entry has a weight of its own (a weighted dictionary).
+    pub fn has_entry_weights(&self) -> bool {
+        self.entries.iter().any(|e| e.weight.is_some())
+    }
 }
 
 /// How serious a problem is: errors stop the run, warnings are printed.
@@ -343,8 +347,8 @@ pub fn parse(
             Some(rest) => (rest.trim_start(), true),
             None => (body, false),
         };
-        // An entry's own weight: `entry = 1.5` (any finite number; a weighted dictionary's
-        // values may be negative).
+        // An entry's own weight: `entry = 1.5` (a finite number; negative only on side none,
+        // checked below once the side is known).
         let (body, own_weight) = match body.rsplit_once(" = ") {
             Some((term, w)) => match w.trim().parse::<f64>() {
                 Ok(w) if w.is_finite() && !exception => (term.trim_end(), Some(w)),
@@ -435,6 +439,21 @@ pub fn parse(
         String::new()
     });
 
+    if side.is_some_and(|s| s != Side::None) {
+        for (written, line_no, _, w) in &raw_entries {
+            if let Some(w) = w.filter(|w| *w < 0.0) {
+                p(
+                    &mut problems,
+                    *line_no,
+                    Severity::Error,
+                    format!(
+                        "negative entry weight {w}: an index cannot subtract hits; signed values belong on side none"
+                    ),
+                    written,
+                );
+            }
+        }
+    }
     let mut entries: Vec<Entry> = Vec::new();
     let mut exceptions: Vec<Entry> = Vec::new();
     let mut first_line: std::collections::HashMap<(String, bool, bool), usize> =

@@ -15,7 +15,9 @@ pub use compare::{compare_header, compare_records, keyness_header, keyness_recor
 pub use outlets::{
     frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
 };
-pub use rows::{article_header, cleaning_header, hit_header, quote_header, render, skip_header};
+pub use rows::{
+    article_header, cleaning_header, cleaning_rows, hit_header, quote_header, render, skip_header,
+};
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -178,6 +180,14 @@ impl Reports {
         self.cleaning
             .write_all(&rendered.cleaning)
             .map_err(|e| io_err(&dir.join(CLEANING), e))
+    }
+
+    /// Write `cleaning.csv` rows rendered by [`cleaning_rows`] (for an article that was not
+    /// scored; a scored article's come with [`Reports::write`]).
+    pub fn write_cleaning(&mut self, rows: &[u8]) -> Result<(), ReportError> {
+        self.cleaning
+            .write_all(rows)
+            .map_err(|e| io_err(&self.dir.join(CLEANING), e))
     }
 
     /// Write one `skipped.csv` row.

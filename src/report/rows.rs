@@ -2,7 +2,7 @@
 //! `skipped.csv`, and [`render`], which turns one scored article into CSV bytes.
 
 use super::{Rendered, csv_writer, fixed, inert, record_bytes};
-use crate::clean::Signal;
+use crate::clean::{Removal, Signal};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
 use crate::score::{Analysis, Attributions, MEASURES, frame_hits, side_sum};
@@ -79,6 +79,9 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         for suffix in ["n", "per_1k", "quoted_n", "headline_n"] {
             h.push(format!("{}.{suffix}", l.id));
         }
+        if l.has_entry_weights() {
+            h.push(format!("{}.weighted", l.id));
+        }
         if l.role == Role::Frame {
             h.push(format!("{}.share", l.id));
         }
@@ -140,6 +143,9 @@ fn article_row(
         row.push(fixed(*rate));
         row.push(s.quoted[i].to_string());
         row.push(s.headline[i].to_string());
+        if l.has_entry_weights() {
+            row.push(fixed(s.author_weight.get(i).copied()));
+        }
         if l.role == Role::Frame {
             let n = s.author[i] + s.quoted[i];
             row.push(fixed((frames > 0).then(|| n as f64 / frames as f64)));
@@ -198,6 +204,55 @@ pub fn quote_header() -> Vec<String> {
 }
 
 /// `skipped.csv` columns.
+/// The `cleaning.csv` rows of one article (scored or not: an article left with no body text
+/// after cleaning still shows what was taken out).
+pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
+    let mut cleaning = csv_writer();
+    let mut offsets: Vec<usize> = removals.iter().flat_map(|r| [r.start, r.end]).collect();
+    offsets.sort_unstable();
+    let chars = char_offsets(&article.text, &offsets);
+    let char_at = |b: usize| {
+        let i = offsets.partition_point(|&o| o < b);
+        chars.get(i).copied().unwrap_or(0)
+    };
+    for r in removals {
+        let text = if r.signal == Signal::Html {
+            r.text.as_str()
+        } else {
+            article.text.get(r.start..r.end).unwrap_or("")
+        };
+        let (line, bytes, chars) = if r.signal == Signal::Html {
+            (
+                String::new(),
+                [String::new(), String::new()],
+                [String::new(), String::new()],
+            )
+        } else {
+            (
+                r.line.to_string(),
+                [r.start.to_string(), r.end.to_string()],
+                [char_at(r.start).to_string(), char_at(r.end).to_string()],
+            )
+        };
+        let [byte_start, byte_end] = bytes;
+        let [char_start, char_end] = chars;
+        let _ = cleaning.write_record([
+            inert(&article.id),
+            inert(&article.source),
+            line,
+            byte_start,
+            byte_end,
+            char_start,
+            char_end,
+            r.signal.as_str().to_string(),
+            inert(&r.reason),
+            inert(&r.detail),
+            inert(text),
+        ]);
+    }
+    cleaning.into_inner().unwrap_or_default()
+}
+
 /// `cleaning.csv` columns.
 pub fn cleaning_header() -> Vec<String> {
     strings(&[
@@ -279,53 +334,9 @@ pub fn render(
             inert(&q.text),
         ]);
     }
-    let mut cleaning = csv_writer();
-    let removals = &analysis.cleaning.removals;
-    let mut offsets: Vec<usize> = removals.iter().flat_map(|r| [r.start, r.end]).collect();
-    offsets.sort_unstable();
-    let chars = char_offsets(&article.text, &offsets);
-    let char_at = |b: usize| {
-        let i = offsets.partition_point(|&o| o < b);
-        chars.get(i).copied().unwrap_or(0)
-    };
-    for r in removals {
-        let text = if r.signal == Signal::Html {
-            r.text.as_str()
-        } else {
-            article.text.get(r.start..r.end).unwrap_or("")
-        };
-        let (line, bytes, chars) = if r.signal == Signal::Html {
-            (
-                String::new(),
-                [String::new(), String::new()],
-                [String::new(), String::new()],
-            )
-        } else {
-            (
-                r.line.to_string(),
-                [r.start.to_string(), r.end.to_string()],
-                [char_at(r.start).to_string(), char_at(r.end).to_string()],
-            )
-        };
-        let [byte_start, byte_end] = bytes;
-        let [char_start, char_end] = chars;
-        let _ = cleaning.write_record([
-            inert(&article.id),
-            inert(&article.source),
-            line,
-            byte_start,
-            byte_end,
-            char_start,
-            char_end,
-            r.signal.as_str().to_string(),
-            inert(&r.reason),
-            inert(&r.detail),
-            inert(text),
-        ]);
-    }
     Rendered {
         article: record_bytes(article_row(set, article, analysis, measures)),
-        cleaning: cleaning.into_inner().unwrap_or_default(),
+        cleaning: cleaning_rows(article, &analysis.cleaning.removals),
         hits: hits.into_inner().unwrap_or_default(),
         quotes: quotes.into_inner().unwrap_or_default(),
     }
