@@ -1062,7 +1062,7 @@ fn find_headline(doc: &Document, title: &str) -> Option<usize> {
 }
 
 /// The words of a headline, case-folded, so `\$50` in the text equals `$50` in a manifest.
-fn title_key(s: &str) -> String {
+pub(crate) fn title_key(s: &str) -> String {
     let folded = fold_case(&normalize_fragment(s));
     folded.unicode_words().collect::<Vec<_>>().join(" ")
 }

@@ -22,9 +22,8 @@ pub mod markup;
 pub mod patterns;
 pub mod repeat;
 
-use unicode_segmentation::UnicodeSegmentation;
-
-use crate::text::{Edit, EditKind, count_words, fold_case, normalize_fragment};
+use crate::score::title_key;
+use crate::text::{Edit, EditKind, count_words, normalize_fragment};
 
 pub use patterns::{Boilerplate, PatternFile, Scope};
 pub use repeat::{LineCounter, Repeated, article_keys};
@@ -168,12 +167,6 @@ impl Line<'_> {
     fn is_short_unpunctuated(&self) -> bool {
         self.words <= SHORT_LINE_WORDS && !self.ends_sentence()
     }
-}
-
-/// The words of a headline, case-folded (as the scorer compares titles and paragraphs).
-fn title_key(s: &str) -> String {
-    let folded = fold_case(&normalize_fragment(s));
-    folded.unicode_words().collect::<Vec<_>>().join(" ")
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
