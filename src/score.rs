@@ -19,7 +19,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::attribution::{self, Attribution, Cue, CueClass, QuoteKind, SpeakerKind};
 use crate::clean::{Cleaner, Cleaning, Removal, Signal};
 use crate::corpus::Article;
-use crate::lexicon::{LexiconSet, Match, Matcher, Role, SCARE_QUOTES, Side};
+use crate::lexicon::{LexiconSet, MAX_GROUPS, Match, Matcher, Role, SCARE_QUOTES, Side};
 use crate::quotes::{self, Quote};
 use crate::span::Span;
 use crate::text::{Document, char_offsets, count_words, fold_case, normalize_fragment};
@@ -409,13 +409,13 @@ pub struct Analyzer {
     /// What to leave out of each text before scoring (none unless set with
     /// [`Analyzer::with_cleaner`]).
     pub cleaner: Cleaner,
+    /// The shipped and `--lexicons` categories in four groups: the scored lexicons (and
+    /// cues), the frames, the attribution cues, the anonymous-speaker words.
     matcher: Matcher,
-    cues: Matcher,
-    speakers: Matcher,
-    frames: Matcher,
-    /// One matcher per dictionary group (`#! group:`), with each entry's twins: the entries
-    /// of the group's other categories that are the same word, which count a hit too.
-    groups: Vec<(Matcher, Twins)>,
+    /// The dictionary groups (`#! group:`), up to [`MAX_GROUPS`] per matcher, with each
+    /// group's twins: for an entry, the entries of the group's other categories that are the
+    /// same word, which count a hit too.
+    dicts: Vec<(Matcher, Vec<Twins>)>,
     scare: Option<usize>,
 }
 
@@ -434,48 +434,65 @@ struct Found {
 impl Analyzer {
     pub fn new(set: LexiconSet) -> Result<Analyzer, aho_corasick::BuildError> {
         let ungrouped = |l: &crate::lexicon::Lexicon| l.group.is_none();
-        let matcher = Matcher::with_filter(&set, |l| l.role.is_matched() && ungrouped(l))?;
-        let cues = Matcher::with_filter(&set, |l| l.role == Role::Cue && ungrouped(l))?;
-        let speakers = Matcher::with_filter(&set, |l| l.role == Role::Speaker && ungrouped(l))?;
-        let frames = Matcher::with_filter(&set, |l| l.role == Role::Frame && ungrouped(l))?;
-        let names: BTreeSet<&str> = set
+        // One scan for the scored lexicons, the frames, the cues and the speaker words, each
+        // resolved apart, in this order.
+        let matcher = Matcher::with_groups(
+            &set,
+            &[
+                &|l| l.role.is_matched() && ungrouped(l),
+                &|l| l.role == Role::Frame && ungrouped(l),
+                &|l| l.role == Role::Cue && ungrouped(l),
+                &|l| l.role == Role::Speaker && ungrouped(l),
+            ],
+        )?;
+        let names: Vec<&str> = set
             .lexicons
             .iter()
             .filter_map(|l| l.group.as_deref())
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
             .collect();
-        let mut groups = Vec::new();
-        for name in names {
-            let member = |l: &crate::lexicon::Lexicon| {
-                l.group.as_deref() == Some(name) && l.role.is_scored()
-            };
-            let matcher = Matcher::with_filter(&set, member)?;
-            // (case-sensitive, pattern, wildcard) of each entry of the group
-            type Key<'a> = (bool, &'a str, bool);
-            let mut same: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
-            for (li, l) in set.lexicons.iter().enumerate().filter(|(_, l)| member(l)) {
-                for (ei, e) in l.entries.iter().enumerate() {
-                    same.entry((l.case_sensitive, e.pattern.as_str(), e.wildcard))
-                        .or_default()
-                        .push((li, ei));
+        let mut dicts = Vec::new();
+        for chunk in names.chunks(MAX_GROUPS) {
+            let members: Vec<Box<dyn Fn(&crate::lexicon::Lexicon) -> bool>> = chunk
+                .iter()
+                .map(|&name| {
+                    Box::new(move |l: &crate::lexicon::Lexicon| {
+                        l.group.as_deref() == Some(name) && l.role.is_scored()
+                    }) as Box<dyn Fn(&crate::lexicon::Lexicon) -> bool>
+                })
+                .collect();
+            let filters: Vec<&dyn Fn(&crate::lexicon::Lexicon) -> bool> =
+                members.iter().map(|f| f.as_ref()).collect();
+            let matcher = Matcher::with_groups(&set, &filters)?;
+            let mut twins_of = Vec::new();
+            for member in &members {
+                // (case-sensitive, pattern, wildcard) of each entry of the group
+                type Key<'a> = (bool, &'a str, bool);
+                let mut same: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
+                for (li, l) in set.lexicons.iter().enumerate().filter(|(_, l)| member(l)) {
+                    for (ei, e) in l.entries.iter().enumerate() {
+                        same.entry((l.case_sensitive, e.pattern.as_str(), e.wildcard))
+                            .or_default()
+                            .push((li, ei));
+                    }
                 }
-            }
-            let mut twins = Twins::new();
-            for list in same.values().filter(|v| v.len() > 1) {
-                for &at in list {
-                    twins.insert(at, list.iter().copied().filter(|&o| o != at).collect());
+                let mut twins = Twins::new();
+                for list in same.values().filter(|v| v.len() > 1) {
+                    for &at in list {
+                        twins.insert(at, list.iter().copied().filter(|&o| o != at).collect());
+                    }
                 }
+                twins_of.push(twins);
             }
-            groups.push((matcher, twins));
+            dicts.push((matcher, twins_of));
         }
         let scare = set.index_of(SCARE_QUOTES);
         Ok(Analyzer {
             set,
             cleaner: Cleaner::disabled(),
             matcher,
-            cues,
-            speakers,
-            frames,
-            groups,
+            dicts,
             scare,
         })
     }
@@ -509,24 +526,27 @@ impl Analyzer {
 
     fn find(&self, doc: &Document, input: &str) -> Found {
         let folded = fold_case(&doc.text);
-        let mut matches = Vec::new();
-        self.matcher.find(&doc.text, &folded, &mut matches);
+        let mut outs: [Vec<Match>; 4] = Default::default();
+        self.matcher.find_groups(&doc.text, &folded, &mut outs);
+        let [mut matches, frames, cue_matches, anonymous] = outs;
         // frames are matched apart and may overlap the other families' hits
         let before = matches.len();
-        self.frames.find(&doc.text, &folded, &mut matches);
+        matches.extend(frames);
         // so are dictionary groups, where a word counts in every category that lists it
-        for (matcher, twins) in &self.groups {
-            let from = matches.len();
-            matcher.find(&doc.text, &folded, &mut matches);
-            for i in from..matches.len() {
-                let m = matches[i];
-                if let Some(list) = twins.get(&(m.lexicon, m.entry)) {
-                    for &(lexicon, entry) in list {
-                        matches.push(Match {
-                            lexicon,
-                            entry,
-                            ..m
-                        });
+        for (matcher, twins_of) in &self.dicts {
+            let mut outs = vec![Vec::new(); twins_of.len()];
+            matcher.find_groups(&doc.text, &folded, &mut outs);
+            for (found, twins) in outs.into_iter().zip(twins_of) {
+                for m in found {
+                    matches.push(m);
+                    if let Some(list) = twins.get(&(m.lexicon, m.entry)) {
+                        for &(lexicon, entry) in list {
+                            matches.push(Match {
+                                lexicon,
+                                entry,
+                                ..m
+                            });
+                        }
                     }
                 }
             }
@@ -534,8 +554,6 @@ impl Analyzer {
         if matches.len() > before {
             matches.sort_by_key(|m| (m.span.start, m.lexicon));
         }
-        let mut cue_matches = Vec::new();
-        self.cues.find(&doc.text, &folded, &mut cue_matches);
         let cues: Vec<Cue> = cue_matches
             .iter()
             .map(|m| Cue {
@@ -549,8 +567,6 @@ impl Analyzer {
                 entry: m.entry,
             })
             .collect();
-        let mut anonymous = Vec::new();
-        self.speakers.find(&doc.text, &folded, &mut anonymous);
         let anonymous: Vec<Span> = anonymous.iter().map(|m| m.span).collect();
         let quotes = quotes::find_quotes(doc, input);
         let attribution = attribution::attribute(doc, &quotes, &cues, &anonymous);

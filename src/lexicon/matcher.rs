@@ -8,6 +8,10 @@
 //! - across all categories, the leftmost match wins, and among those the longest, so a phrase
 //!   beats its prefix and no stretch of text is counted twice; on a tie the literal beats the
 //!   wildcard, then the category whose id sorts first.
+//!
+//! One matcher can serve several independent *groups* of categories (the scored lexicons,
+//! the frames, the attribution cues, ...): the text is scanned once, and each group's
+//! candidates are then resolved as if that group had been matched alone.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -33,6 +37,8 @@ struct PatternInfo {
     /// Does the pattern start / end with a word character (then the boundary is checked)?
     word_start: bool,
     word_end: bool,
+    /// The groups the pattern's category belongs to (bit `g` for group `g`).
+    groups: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -46,7 +52,11 @@ struct Automaton {
 pub struct Matcher {
     folded: Option<Automaton>,
     exact: Option<Automaton>,
+    groups: usize,
 }
+
+/// The most groups one [`Matcher`] serves.
+pub const MAX_GROUPS: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -67,10 +77,26 @@ impl Matcher {
         set: &LexiconSet,
         keep: impl Fn(&crate::lexicon::Lexicon) -> bool,
     ) -> Result<Matcher, aho_corasick::BuildError> {
+        Matcher::with_groups(set, &[&keep])
+    }
+
+    /// Compile one matcher for several groups of categories: group `g` holds the categories
+    /// for which `groups[g]` is true (a category may be in several). [`Matcher::find_groups`]
+    /// then scans a text once for all of them. At most [`MAX_GROUPS`] groups.
+    pub fn with_groups(
+        set: &LexiconSet,
+        groups: &[&dyn Fn(&crate::lexicon::Lexicon) -> bool],
+    ) -> Result<Matcher, aho_corasick::BuildError> {
+        assert!(groups.len() <= MAX_GROUPS, "at most {MAX_GROUPS} groups");
         let mut folded = (Vec::new(), Vec::new());
         let mut exact = (Vec::new(), Vec::new());
         for (li, lex) in set.lexicons.iter().enumerate() {
-            if !keep(lex) {
+            let mask = groups
+                .iter()
+                .enumerate()
+                .filter(|(_, keep)| keep(lex))
+                .fold(0u64, |m, (g, _)| m | (1 << g));
+            if mask == 0 {
                 continue;
             }
             let target = if lex.case_sensitive {
@@ -93,6 +119,7 @@ impl Matcher {
                     wildcard: e.wildcard,
                     word_start: e.pattern.chars().next().is_some_and(is_word_char),
                     word_end: e.pattern.chars().next_back().is_some_and(is_word_char),
+                    groups: mask,
                 });
             }
         }
@@ -110,54 +137,77 @@ impl Matcher {
         Ok(Matcher {
             folded: build(folded)?,
             exact: build(exact)?,
+            groups: groups.len(),
         })
     }
 
     /// Find the hits in `text`; `folded` must be `crate::text::fold_case(text)` (same length).
-    /// Hits are appended to `out` in text order, non-overlapping.
+    /// Hits are appended to `out` in text order, non-overlapping. For a matcher of several
+    /// groups, these are the first group's hits.
     pub fn find(&self, text: &str, folded: &str, out: &mut Vec<Match>) {
+        let mut outs = vec![Vec::new(); self.groups.max(1)];
+        self.find_groups(text, folded, &mut outs);
+        out.append(&mut outs[0]);
+    }
+
+    /// Find every group's hits in one scan: `outs[g]` gets group `g`'s hits, appended in text
+    /// order and non-overlapping, exactly what a matcher of that group alone would find.
+    pub fn find_groups(&self, text: &str, folded: &str, outs: &mut [Vec<Match>]) {
         debug_assert_eq!(text.len(), folded.len());
-        let mut cands: Vec<Candidate> = Vec::new();
+        let mut all: Vec<Candidate> = Vec::new();
         if let Some(a) = &self.folded {
-            collect(a, folded, &mut cands);
+            collect(a, folded, &mut all);
         }
         if let Some(a) = &self.exact {
-            collect(a, text, &mut cands);
+            collect(a, text, &mut all);
         }
-        if cands.is_empty() {
+        if all.is_empty() {
             return;
         }
-        // Drop matches inside an exception of their own category.
+        let mut cands: Vec<Candidate> = Vec::with_capacity(all.len());
+        for (g, out) in outs.iter_mut().enumerate().take(self.groups) {
+            cands.clear();
+            cands.extend(all.iter().filter(|c| c.info.groups & (1 << g) != 0));
+            select(&mut cands, out);
+        }
+    }
+}
+
+/// Resolve one group's candidates into hits: drop matches inside an exception of their own
+/// category, then take the leftmost, then longest, then literal before wildcard, then
+/// category order, skipping whatever overlaps a hit already taken.
+fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
+    if cands.is_empty() {
+        return;
+    }
+    if cands.iter().any(|c| c.info.exception) {
         let exceptions: Vec<Candidate> =
             cands.iter().filter(|c| c.info.exception).copied().collect();
-        if !exceptions.is_empty() {
-            cands.retain(|c| {
-                !c.info.exception
-                    && !exceptions
-                        .iter()
-                        .any(|x| x.info.lexicon == c.info.lexicon && x.span.contains(c.span))
-            });
-        }
-        // Leftmost, then longest, then literal before wildcard, then category order.
-        cands.sort_unstable_by(|a, b| {
-            a.span
-                .start
-                .cmp(&b.span.start)
-                .then(b.span.end.cmp(&a.span.end))
-                .then(a.info.wildcard.cmp(&b.info.wildcard))
-                .then(a.info.lexicon.cmp(&b.info.lexicon))
-                .then(a.info.entry.cmp(&b.info.entry))
+        cands.retain(|c| {
+            !c.info.exception
+                && !exceptions
+                    .iter()
+                    .any(|x| x.info.lexicon == c.info.lexicon && x.span.contains(c.span))
         });
-        let mut last_end = 0;
-        for c in cands {
-            if c.span.start >= last_end {
-                out.push(Match {
-                    span: c.span,
-                    lexicon: c.info.lexicon,
-                    entry: c.info.entry,
-                });
-                last_end = c.span.end;
-            }
+    }
+    cands.sort_unstable_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+            .then(a.info.wildcard.cmp(&b.info.wildcard))
+            .then(a.info.lexicon.cmp(&b.info.lexicon))
+            .then(a.info.entry.cmp(&b.info.entry))
+    });
+    let mut last_end = 0;
+    for c in cands.iter() {
+        if c.span.start >= last_end {
+            out.push(Match {
+                span: c.span,
+                lexicon: c.info.lexicon,
+                entry: c.info.entry,
+            });
+            last_end = c.span.end;
         }
     }
 }

@@ -10,7 +10,7 @@ mod matcher;
 pub use format::{
     Entry, Lexicon, Problem, Role, Severity, Side, is_word_char, parse, sha256_hex, valid_id,
 };
-pub use matcher::{Match, Matcher};
+pub use matcher::{MAX_GROUPS, Match, Matcher};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
