@@ -369,7 +369,12 @@ impl Cleaner {
         }
         // 4. Short unpunctuated lines before the body and after it.
         let headline = title_key(title);
-        let is_headline = |l: &Line<'_>| !headline.is_empty() && title_key(&l.plain) == headline;
+        // The key's words are the line's words (case folding does not move word breaks):
+        // only a line of as many words can be the headline, and only its key is worked out.
+        let headline_words = headline.split(' ').count();
+        let is_headline = |l: &Line<'_>| {
+            !headline.is_empty() && l.words == headline_words && title_key(&l.plain) == headline
+        };
         let open: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].is_blank() && lines[i].removed.is_none())
             .collect();
