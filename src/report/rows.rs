@@ -1,7 +1,8 @@
 //! Per-article rows: the schemas of `articles.csv`, `hits.csv`, `quotes.csv` and
 //! `skipped.csv`, and [`render`], which turns one scored article into CSV bytes.
 
-use super::{Rendered, csv_writer, fixed, inert, record_bytes};
+use super::Rendered;
+use super::cells::RowWriter;
 use crate::clean::{Removal, Signal};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
@@ -91,46 +92,49 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
 }
 
 fn article_row(
+    r: &mut RowWriter,
     set: &LexiconSet,
     a: &Article,
     analysis: &Analysis,
     measures: &[Option<f64>],
-) -> Vec<String> {
+) {
     let s = &analysis.score;
-    let mut row = vec![
-        inert(&a.id),
-        inert(&a.source),
-        inert(&a.title),
-        inert(&a.date),
-        inert(&a.url),
-        inert(&a.author),
-        inert(&a.origin.to_string()),
-        a.encoding.as_str().to_string(),
-        s.headline_words.to_string(),
-        s.headline_in_text.to_string(),
-        s.removed_lines.to_string(),
-        s.removed_words.to_string(),
-        s.markup_edits.to_string(),
-        a.html_dropped.len().to_string(),
-    ];
+    for t in [&a.id, &a.source, &a.title, &a.date, &a.url, &a.author] {
+        r.text(t);
+    }
+    r.text(&a.origin.to_string());
+    r.raw(a.encoding.as_str());
+    r.int(s.headline_words);
+    r.bool(s.headline_in_text);
+    r.int(s.removed_lines);
+    r.int(s.removed_words);
+    r.int(s.markup_edits);
+    r.int(a.html_dropped.len());
     // words and sentences are counts: no decimals
-    row.push(s.words.to_string());
-    row.push(s.sentences.to_string());
-    row.extend(measures[2..MEASURES.len()].iter().map(|m| fixed(*m)));
+    r.int(s.words);
+    r.int(s.sentences);
+    for m in &measures[2..MEASURES.len()] {
+        r.fixed(*m);
+    }
     let counts = side_counts(set, &s.author, &s.quoted, &s.headline)
         .into_iter()
         .chain(s.attributions.values())
         .chain([s.distinct_speakers, s.quoted_words]);
-    row.extend(counts.map(|c| c.to_string()));
+    for c in counts {
+        r.int(c);
+    }
     let frames = frame_hits(set, &s.author, &s.quoted);
-    row.push(frames.to_string());
+    r.int(frames);
     match s.dominant_frame {
         Some(i) => {
-            row.push(set.lexicons[i].id.clone());
+            r.raw(&set.lexicons[i].id);
             let n = s.author[i] + s.quoted[i];
-            row.push(fixed(Some(n as f64 / frames as f64)));
+            r.fixed(Some(n as f64 / frames as f64));
         }
-        None => row.extend([String::new(), String::new()]),
+        None => {
+            r.raw("");
+            r.raw("");
+        }
     }
     let rates = &measures[MEASURES.len()..];
     let scored = set
@@ -139,20 +143,22 @@ fn article_row(
         .enumerate()
         .filter(|(_, l)| l.role.is_scored());
     for ((i, l), rate) in scored.zip(rates) {
-        row.push(s.author[i].to_string());
-        row.push(fixed(*rate));
-        row.push(s.quoted[i].to_string());
-        row.push(s.headline[i].to_string());
+        r.int(s.author[i]);
+        r.fixed(*rate);
+        r.int(s.quoted[i]);
+        r.int(s.headline[i]);
         if l.has_entry_weights() {
-            row.push(fixed(s.author_weight.get(i).copied()));
+            r.fixed(s.author_weight.get(i).copied());
         }
         if l.role == Role::Frame {
             let n = s.author[i] + s.quoted[i];
-            row.push(fixed((frames > 0).then(|| n as f64 / frames as f64)));
+            r.fixed((frames > 0).then(|| n as f64 / frames as f64));
         }
     }
-    row.extend(a.extra.iter().map(|v| inert(v)));
-    row
+    for v in &a.extra {
+        r.text(v);
+    }
+    r.end();
 }
 
 /// `hits.csv` columns.
@@ -207,7 +213,10 @@ pub fn quote_header() -> Vec<String> {
 /// The `cleaning.csv` rows of one article (scored or not: an article left with no body text
 /// after cleaning still shows what was taken out).
 pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
-    let mut cleaning = csv_writer();
+    if removals.is_empty() {
+        return Vec::new();
+    }
+    let mut r = RowWriter::new();
     let mut offsets: Vec<usize> = removals.iter().flat_map(|r| [r.start, r.end]).collect();
     offsets.sort_unstable();
     let chars = char_offsets(&article.text, &offsets);
@@ -215,42 +224,32 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
         let i = offsets.partition_point(|&o| o < b);
         chars.get(i).copied().unwrap_or(0)
     };
-    for r in removals {
-        let text = if r.signal == Signal::Html {
-            r.text.as_str()
+    for rm in removals {
+        r.text(&article.id);
+        r.text(&article.source);
+        if rm.signal == Signal::Html {
+            for _ in 0..5 {
+                r.raw("");
+            }
         } else {
-            article.text.get(r.start..r.end).unwrap_or("")
-        };
-        let (line, bytes, chars) = if r.signal == Signal::Html {
-            (
-                String::new(),
-                [String::new(), String::new()],
-                [String::new(), String::new()],
-            )
+            r.int(rm.line);
+            r.int(rm.start);
+            r.int(rm.end);
+            r.int(char_at(rm.start));
+            r.int(char_at(rm.end));
+        }
+        r.raw(rm.signal.as_str());
+        r.text(&rm.reason);
+        r.text(&rm.detail);
+        let text = if rm.signal == Signal::Html {
+            rm.text.as_str()
         } else {
-            (
-                r.line.to_string(),
-                [r.start.to_string(), r.end.to_string()],
-                [char_at(r.start).to_string(), char_at(r.end).to_string()],
-            )
+            article.text.get(rm.start..rm.end).unwrap_or("")
         };
-        let [byte_start, byte_end] = bytes;
-        let [char_start, char_end] = chars;
-        let _ = cleaning.write_record([
-            inert(&article.id),
-            inert(&article.source),
-            line,
-            byte_start,
-            byte_end,
-            char_start,
-            char_end,
-            r.signal.as_str().to_string(),
-            inert(&r.reason),
-            inert(&r.detail),
-            inert(text),
-        ]);
+        r.text(text);
+        r.end();
     }
-    cleaning.into_inner().unwrap_or_default()
+    r.into_bytes()
 }
 
 /// `cleaning.csv` columns.
@@ -283,61 +282,66 @@ pub fn render(
     measures: &[Option<f64>],
     with_hits: bool,
 ) -> Rendered {
-    let opt = |x: Option<usize>| x.map_or(String::new(), |i| i.to_string());
-    let mut hits = csv_writer();
-    if with_hits {
+    let mut hits = Vec::new();
+    if with_hits && !analysis.hits.is_empty() {
+        let mut r = RowWriter::new();
         for h in &analysis.hits {
             let lex = &set.lexicons[h.lexicon];
             let entry = &lex.entries[h.entry];
-            let _ = hits.write_record([
-                inert(&article.id),
-                inert(&article.source),
-                h.voice.as_str().to_string(),
-                h.field.as_str().to_string(),
-                lex.id.clone(),
-                lex.side.as_str().to_string(),
-                fixed(Some(set.hit_weight(h.lexicon, h.entry))),
-                inert(&entry.written),
-                entry.line.to_string(),
-                inert(&h.matched),
-                h.bytes.start.to_string(),
-                h.bytes.end.to_string(),
-                h.chars.start.to_string(),
-                h.chars.end.to_string(),
-                opt(h.sentence_index),
-                inert(&h.speaker),
-                inert(&h.sentence),
-            ]);
+            r.text(&article.id);
+            r.text(&article.source);
+            r.raw(h.voice.as_str());
+            r.raw(h.field.as_str());
+            r.raw(&lex.id);
+            r.raw(lex.side.as_str());
+            r.fixed(Some(set.hit_weight(h.lexicon, h.entry)));
+            r.text(&entry.written);
+            r.int(entry.line);
+            r.text(&h.matched);
+            r.int(h.bytes.start);
+            r.int(h.bytes.end);
+            r.int(h.chars.start);
+            r.int(h.chars.end);
+            r.opt_int(h.sentence_index);
+            r.text(&h.speaker);
+            r.text(&h.sentence);
+            r.end();
         }
+        hits = r.into_bytes();
     }
-    let mut quotes = csv_writer();
-    for q in &analysis.quotes {
-        let _ = quotes.write_record([
-            inert(&article.id),
-            inert(&article.source),
-            q.kind.to_string(),
-            q.words.to_string(),
-            inert(&q.speaker),
-            q.speaker_kind.as_str().to_string(),
-            inert(&q.speaker_resolved),
-            inert(&q.cue),
-            q.cue_class.to_string(),
-            q.bytes.start.to_string(),
-            q.bytes.end.to_string(),
-            q.chars.start.to_string(),
-            q.chars.end.to_string(),
-            q.closed.to_string(),
-            q.depth.to_string(),
-            q.paragraphs.to_string(),
-            q.in_headline.to_string(),
-            opt(q.sentence_index),
-            inert(&q.text),
-        ]);
+    let mut quotes = Vec::new();
+    if !analysis.quotes.is_empty() {
+        let mut r = RowWriter::new();
+        for q in &analysis.quotes {
+            r.text(&article.id);
+            r.text(&article.source);
+            r.raw(q.kind);
+            r.int(q.words);
+            r.text(&q.speaker);
+            r.raw(q.speaker_kind.as_str());
+            r.text(&q.speaker_resolved);
+            r.text(&q.cue);
+            r.raw(q.cue_class);
+            r.int(q.bytes.start);
+            r.int(q.bytes.end);
+            r.int(q.chars.start);
+            r.int(q.chars.end);
+            r.bool(q.closed);
+            r.int(q.depth);
+            r.int(q.paragraphs);
+            r.bool(q.in_headline);
+            r.opt_int(q.sentence_index);
+            r.text(&q.text);
+            r.end();
+        }
+        quotes = r.into_bytes();
     }
+    let mut row = RowWriter::new();
+    article_row(&mut row, set, article, analysis, measures);
     Rendered {
-        article: record_bytes(article_row(set, article, analysis, measures)),
+        article: row.into_bytes(),
         cleaning: cleaning_rows(article, &analysis.cleaning.removals),
-        hits: hits.into_inner().unwrap_or_default(),
-        quotes: quotes.into_inner().unwrap_or_default(),
+        hits,
+        quotes,
     }
 }
