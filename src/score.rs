@@ -419,6 +419,9 @@ pub struct Analyzer {
     scare: Option<usize>,
 }
 
+/// Which categories a matcher group holds.
+type LexiconFilter = dyn Fn(&crate::lexicon::Lexicon) -> bool;
+
 /// `(lexicon, entry)` to the other `(lexicon, entry)` pairs of its dictionary group that are the
 /// same word.
 type Twins = HashMap<(usize, usize), Vec<(usize, usize)>>;
@@ -454,16 +457,15 @@ impl Analyzer {
             .collect();
         let mut dicts = Vec::new();
         for chunk in names.chunks(MAX_GROUPS) {
-            let members: Vec<Box<dyn Fn(&crate::lexicon::Lexicon) -> bool>> = chunk
+            let members: Vec<Box<LexiconFilter>> = chunk
                 .iter()
                 .map(|&name| {
                     Box::new(move |l: &crate::lexicon::Lexicon| {
                         l.group.as_deref() == Some(name) && l.role.is_scored()
-                    }) as Box<dyn Fn(&crate::lexicon::Lexicon) -> bool>
+                    }) as Box<LexiconFilter>
                 })
                 .collect();
-            let filters: Vec<&dyn Fn(&crate::lexicon::Lexicon) -> bool> =
-                members.iter().map(|f| f.as_ref()).collect();
+            let filters: Vec<&LexiconFilter> = members.iter().map(|f| f.as_ref()).collect();
             let matcher = Matcher::with_groups(&set, &filters)?;
             let mut twins_of = Vec::new();
             for member in &members {
