@@ -420,7 +420,7 @@ pub struct Analyzer {
 }
 
 /// Which categories a matcher group holds.
-type LexiconFilter = dyn Fn(&crate::lexicon::Lexicon) -> bool;
+type LexiconFilter<'a> = dyn Fn(&crate::lexicon::Lexicon) -> bool + 'a;
 
 /// `(lexicon, entry)` to the other `(lexicon, entry)` pairs of its dictionary group that are the
 /// same word.
@@ -448,6 +448,21 @@ impl Analyzer {
                 &|l| l.role == Role::Speaker && ungrouped(l),
             ],
         )?;
+        let dicts = Self::dictionary_matchers(&set)?;
+        let scare = set.index_of(SCARE_QUOTES);
+        Ok(Analyzer {
+            set,
+            cleaner: Cleaner::disabled(),
+            matcher,
+            dicts,
+            scare,
+        })
+    }
+
+    /// The dictionary groups' matchers, up to [`MAX_GROUPS`] groups each, and their twins.
+    fn dictionary_matchers(
+        set: &LexiconSet,
+    ) -> Result<Vec<(Matcher, Vec<Twins>)>, aho_corasick::BuildError> {
         let names: Vec<&str> = set
             .lexicons
             .iter()
@@ -457,16 +472,16 @@ impl Analyzer {
             .collect();
         let mut dicts = Vec::new();
         for chunk in names.chunks(MAX_GROUPS) {
-            let members: Vec<Box<LexiconFilter>> = chunk
+            let members: Vec<Box<LexiconFilter<'_>>> = chunk
                 .iter()
                 .map(|&name| {
                     Box::new(move |l: &crate::lexicon::Lexicon| {
                         l.group.as_deref() == Some(name) && l.role.is_scored()
-                    }) as Box<LexiconFilter>
+                    }) as Box<LexiconFilter<'_>>
                 })
                 .collect();
-            let filters: Vec<&LexiconFilter> = members.iter().map(|f| f.as_ref()).collect();
-            let matcher = Matcher::with_groups(&set, &filters)?;
+            let filters: Vec<&LexiconFilter<'_>> = members.iter().map(|f| f.as_ref()).collect();
+            let matcher = Matcher::with_groups(set, &filters)?;
             let mut twins_of = Vec::new();
             for member in &members {
                 // (case-sensitive, pattern, wildcard) of each entry of the group
@@ -489,14 +504,7 @@ impl Analyzer {
             }
             dicts.push((matcher, twins_of));
         }
-        let scare = set.index_of(SCARE_QUOTES);
-        Ok(Analyzer {
-            set,
-            cleaner: Cleaner::disabled(),
-            matcher,
-            dicts,
-            scare,
-        })
+        Ok(dicts)
     }
 
     /// What cleaning leaves out of an article (the `cleaning.csv` rows): what the HTML
