@@ -112,14 +112,19 @@ fn disjoint(scratch: &mut [MarkupEdit], out: &mut Vec<MarkupEdit>, first: usize)
 pub fn plain(line: &str) -> Cow<'_, str> {
     let mut edits = Vec::new();
     line_edits(line, 0, &mut edits);
+    apply(line, 0, &edits)
+}
+
+/// `line` (at input byte `offset`) without the bytes of `edits` (its [`line_edits`]).
+pub fn apply<'a>(line: &'a str, offset: usize, edits: &[MarkupEdit]) -> Cow<'a, str> {
     if edits.is_empty() {
         return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut pos = 0;
-    for e in &edits {
-        out.push_str(&line[pos..e.start]);
-        pos = e.end;
+    for e in edits {
+        out.push_str(&line[pos..e.start - offset]);
+        pos = e.end - offset;
     }
     out.push_str(&line[pos..]);
     Cow::Owned(out)

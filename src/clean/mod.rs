@@ -147,6 +147,9 @@ struct Line<'a> {
     start: usize,
     end: usize,
     raw: &'a str,
+    /// The line's markup (input offsets), and the line without it.
+    markup: Vec<markup::MarkupEdit>,
+    bare: std::borrow::Cow<'a, str>,
     /// Markup out, quotes straightened, spacing collapsed.
     plain: String,
     words: usize,
@@ -181,7 +184,10 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
             let raw = &text[start..i];
             let lead = raw.len() - raw.trim_start().len();
             let trimmed = raw.trim();
-            let plain = normalize_fragment(&markup::plain(trimmed));
+            let mut edits = Vec::new();
+            markup::line_edits(trimmed, start + lead, &mut edits);
+            let bare = markup::apply(trimmed, start + lead, &edits);
+            let plain = normalize_fragment(&bare);
             let words = if plain.is_empty() {
                 0
             } else {
@@ -192,6 +198,8 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
                 start: start + lead,
                 end: start + lead + trimmed.len(),
                 raw: trimmed,
+                markup: edits,
+                bare,
                 plain,
                 words,
                 removed: None,
@@ -269,9 +277,7 @@ impl Cleaner {
                     ));
                 }
             }
-            let mut edits = Vec::new();
-            markup::line_edits(line.raw, line.start, &mut edits);
-            for e in edits {
+            for &e in &line.markup {
                 // The dateline edit comes first; drop markup inside it.
                 if dateline_end.is_none_or(|end| e.start >= end) {
                     markup_edits.push((line.number, e));
@@ -331,7 +337,7 @@ impl Cleaner {
             if let Some((count, total)) = self
                 .repeated
                 .as_ref()
-                .and_then(|r| r.repeated(source, line.raw))
+                .and_then(|r| r.repeated_bare(source, &line.bare))
             {
                 line.removed = Some((
                     Signal::Repetition,

@@ -25,25 +25,43 @@ pub const MIN_SHARE: f64 = 0.5;
 /// FNV-1a hash of the outlet and the line's words, a word being a run of letters and digits,
 /// lowercased (markup out; punctuation, quotes and spacing do not matter).
 pub fn line_key(source: &str, line: &str) -> Option<u64> {
-    let line = markup::plain(line);
+    bare_line_key(source, &markup::plain(line))
+}
+
+/// [`line_key`] of a line whose markup is already out ([`markup::plain`]).
+pub fn bare_line_key(source: &str, line: &str) -> Option<u64> {
     let mut h = Fnv::default();
     h.bytes(source.as_bytes());
     let mut words = 0;
     let mut in_word = false;
-    for c in line.chars() {
-        if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-                h.byte(0xff); // separates words: `ab c` is not `a bc`
-            }
-            if c.is_ascii() {
-                h.byte(c.to_ascii_lowercase() as u8);
+    let mut start_word = |h: &mut Fnv, in_word: &mut bool| {
+        if !*in_word {
+            words += 1;
+            *in_word = true;
+            h.byte(0xff); // separates words: `ab c` is not `a bc`
+        }
+    };
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                start_word(&mut h, &mut in_word);
+                h.byte(b.to_ascii_lowercase());
             } else {
-                let mut buf = [0; 4];
-                for l in c.to_lowercase() {
-                    h.bytes(l.encode_utf8(&mut buf).as_bytes());
-                }
+                in_word = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_alphanumeric() {
+            start_word(&mut h, &mut in_word);
+            let mut buf = [0; 4];
+            for l in c.to_lowercase() {
+                h.bytes(l.encode_utf8(&mut buf).as_bytes());
             }
         } else {
             in_word = false;
@@ -148,7 +166,12 @@ pub struct Repeated {
 impl Repeated {
     /// `(articles with the line, articles of the outlet)` when the line is repeated.
     pub fn repeated(&self, source: &str, line: &str) -> Option<(u32, u32)> {
-        let key = line_key(source, line)?;
+        self.repeated_bare(source, &markup::plain(line))
+    }
+
+    /// [`Repeated::repeated`] of a line whose markup is already out.
+    pub fn repeated_bare(&self, source: &str, line: &str) -> Option<(u32, u32)> {
+        let key = bare_line_key(source, line)?;
         let count = *self.counts.get(&key)?;
         let total = *self.articles.get(source)?;
         (count >= MIN_ARTICLES && f64::from(count) >= MIN_SHARE * f64::from(total))
