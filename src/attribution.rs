@@ -556,6 +556,15 @@ fn tokens(text: &str, span: Span) -> Vec<Token> {
     out
 }
 
+/// Is `w`, lowercased, one of [`NOT_NAMES`]? (Without a `String` for ASCII words.)
+fn is_not_name(w: &str) -> bool {
+    if w.is_ascii() {
+        NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
+    } else {
+        NOT_NAMES.contains(&lower(w).as_str())
+    }
+}
+
 fn capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -758,7 +767,7 @@ impl Ctx<'_> {
             let t = toks[i - 1];
             let w = t.span.of(text);
             let include = if t.word {
-                (capitalised(w) && !NOT_NAMES.contains(&lower(w).as_str()))
+                (capitalised(w) && !is_not_name(w))
                     || (PARTICLES.contains(&lower(w).as_str())
                         && start.is_some()
                         && i >= 2
@@ -1283,7 +1292,7 @@ fn person_mentions(ctx: &Ctx) -> Vec<(usize, String)> {
         while i < toks.len() {
             let is_name = |t: &Token| {
                 let w = t.span.of(text);
-                t.word && capitalised(w) && !NOT_NAMES.contains(&lower(w).as_str())
+                t.word && capitalised(w) && !is_not_name(w)
             };
             if !is_name(&toks[i]) || i == 0 {
                 // a sentence's first word is capitalised anyway

@@ -1,6 +1,6 @@
-//! The compiled matcher: every entry of every category in one Aho-Corasick automaton (one for
-//! case-insensitive entries over case-folded text, one for case-sensitive entries), compiled
-//! once and shared by all threads. Semantics, chosen on purpose:
+//! The compiled matcher: every entry of every category in one Aho-Corasick automaton over the
+//! case-folded text (a case-sensitive entry is looked for folded, and a match is kept only
+//! where the text as written equals the entry), compiled once and shared by all threads. Semantics, chosen on purpose:
 //! - whole words: a match starts and ends at a word boundary (letters and digits continue a
 //!   word; hyphens, apostrophes and punctuation do not);
 //! - a trailing `*` extends the last word to its end;
@@ -16,6 +16,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{LexiconSet, format::is_word_char};
+use crate::text::fold_case;
 use crate::span::Span;
 
 /// A hit of the matcher: a span of the matched text and the entry that produced it.
@@ -39,19 +40,23 @@ struct PatternInfo {
     word_end: bool,
     /// The groups the pattern's category belongs to (bit `g` for group `g`).
     groups: u64,
+    /// For a case-sensitive entry, its index in `Automaton::exact`: the text as written must
+    /// equal it where the folded pattern matched.
+    exact: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
 struct Automaton {
     ac: AhoCorasick,
     info: Vec<PatternInfo>,
+    /// The case-sensitive patterns as written.
+    exact: Vec<String>,
 }
 
 /// Compiled form of a [`LexiconSet`].
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    folded: Option<Automaton>,
-    exact: Option<Automaton>,
+    automaton: Option<Automaton>,
     groups: usize,
 }
 
@@ -88,8 +93,9 @@ impl Matcher {
         groups: &[&dyn Fn(&crate::lexicon::Lexicon) -> bool],
     ) -> Result<Matcher, aho_corasick::BuildError> {
         assert!(groups.len() <= MAX_GROUPS, "at most {MAX_GROUPS} groups");
-        let mut folded = (Vec::new(), Vec::new());
-        let mut exact = (Vec::new(), Vec::new());
+        let mut patterns = Vec::new();
+        let mut info = Vec::new();
+        let mut exact = Vec::new();
         for (li, lex) in set.lexicons.iter().enumerate() {
             let mask = groups
                 .iter()
@@ -99,11 +105,6 @@ impl Matcher {
             if mask == 0 {
                 continue;
             }
-            let target = if lex.case_sensitive {
-                &mut exact
-            } else {
-                &mut folded
-            };
             let all = lex
                 .entries
                 .iter()
@@ -111,8 +112,15 @@ impl Matcher {
                 .map(|(i, e)| (i, e, false))
                 .chain(lex.exceptions.iter().enumerate().map(|(i, e)| (i, e, true)));
             for (ei, e, exception) in all {
-                target.0.push(e.pattern.clone());
-                target.1.push(PatternInfo {
+                let exact_at = if lex.case_sensitive {
+                    exact.push(e.pattern.clone());
+                    patterns.push(fold_case(&e.pattern));
+                    Some(exact.len() as u32 - 1)
+                } else {
+                    patterns.push(e.pattern.clone());
+                    None
+                };
+                info.push(PatternInfo {
                     lexicon: li,
                     entry: ei,
                     exception,
@@ -120,23 +128,22 @@ impl Matcher {
                     word_start: e.pattern.chars().next().is_some_and(is_word_char),
                     word_end: e.pattern.chars().next_back().is_some_and(is_word_char),
                     groups: mask,
+                    exact: exact_at,
                 });
             }
         }
-        let build = |(patterns, info): (Vec<String>, Vec<PatternInfo>)| {
-            if patterns.is_empty() {
-                return Ok(None);
-            }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
             // A full DFA: a few MB for a thousand entries, and the fastest overlapping scan.
             let ac = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)?;
-            Ok(Some(Automaton { ac, info }))
+            Some(Automaton { ac, info, exact })
         };
         Ok(Matcher {
-            folded: build(folded)?,
-            exact: build(exact)?,
+            automaton,
             groups: groups.len(),
         })
     }
@@ -155,11 +162,8 @@ impl Matcher {
     pub fn find_groups(&self, text: &str, folded: &str, outs: &mut [Vec<Match>]) {
         debug_assert_eq!(text.len(), folded.len());
         let mut all: Vec<Candidate> = Vec::new();
-        if let Some(a) = &self.folded {
-            collect(a, folded, &mut all);
-        }
-        if let Some(a) = &self.exact {
-            collect(a, text, &mut all);
+        if let Some(a) = &self.automaton {
+            collect(a, text, folded, &mut all);
         }
         if all.is_empty() {
             return;
@@ -212,10 +216,20 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
     }
 }
 
-fn collect(a: &Automaton, hay: &str, out: &mut Vec<Candidate>) {
+/// The candidates in `folded`: every pattern match at word boundaries (a wildcard extended to
+/// the end of its word), case-sensitive ones only where `text` has them as written. Folding
+/// keeps lengths and char boundaries, and word characters stay word characters, so the
+/// boundaries are the same in both.
+fn collect(a: &Automaton, text: &str, folded: &str, out: &mut Vec<Candidate>) {
+    let hay = folded;
     for m in a.ac.find_overlapping_iter(hay) {
         let info = a.info[m.pattern().as_usize()];
         let (start, mut end) = (m.start(), m.end());
+        if let Some(i) = info.exact {
+            if text.as_bytes().get(start..end) != Some(a.exact[i as usize].as_bytes()) {
+                continue;
+            }
+        }
         if info.word_start && hay[..start].chars().next_back().is_some_and(is_word_char) {
             continue;
         }
@@ -238,7 +252,6 @@ fn collect(a: &Automaton, hay: &str, out: &mut Vec<Candidate>) {
 mod tests {
     use super::*;
     use crate::lexicon::{LexiconSet, SourceFile};
-    use crate::text::fold_case;
 
     fn set(files: &[(&str, &str)]) -> LexiconSet {
         LexiconSet::from_sources(
