@@ -5,6 +5,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Number of Unicode (UAX #29) words in `text`: `text.unicode_words().count()`, so
 /// punctuation and whitespace are not words, `India-Russia` is two and `it's` is one.
 pub fn count_words(text: &str) -> usize {
+    if text.is_ascii() {
+        return count_ascii_words(text.as_bytes());
+    }
     // A word never spans ASCII whitespace (UAX #29 breaks on both sides of it, and a run of
     // whitespace holds no letter or digit), so the text is counted chunk by chunk: pure ASCII
     // chunks by the word rules restricted to ASCII, the rest by the full segmenter.
@@ -49,8 +52,8 @@ fn word_class(b: u8) -> WordClass {
     }
 }
 
-/// `unicode_words().count()` of an ASCII chunk with no whitespace: rules WB5 to WB13b, and a
-/// segment is a word when it holds a letter or a digit.
+/// `unicode_words().count()` of ASCII text: rules WB5 to WB13b (whitespace breaks, like any
+/// other byte of class `Other`), and a segment is a word when it holds a letter or a digit.
 fn count_ascii_words(chunk: &[u8]) -> usize {
     use WordClass::*;
     let class = |i: usize| chunk.get(i).map_or(Other, |&b| word_class(b));
