@@ -150,7 +150,9 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 
-    /// Print nothing but errors.
+    /// Print nothing but errors. Otherwise, when standard error is a terminal, a progress line
+    /// shows articles, MB of text, MB/s and (for a file or folder) the share done and time
+    /// left.
     #[arg(short, long)]
     pub quiet: bool,
 

@@ -49,6 +49,7 @@ pub mod corpus;
 pub mod html;
 pub mod lexicon;
 pub mod pipeline;
+pub mod progress;
 pub mod quotes;
 pub mod report;
 pub mod score;

@@ -17,6 +17,7 @@ use crate::compare;
 use crate::config::Config;
 use crate::corpus::{self, Item, Skip};
 use crate::lexicon::LexiconSet;
+use crate::progress::Progress;
 use crate::report::{Rendered, Reports, RunInfo, cleaning_rows, render};
 use crate::score::{Analyzer, Detail};
 
@@ -121,14 +122,23 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             }
         });
         let reports = &mut reports;
+        let mut progress = Progress::new(!config.quiet, "scoring", &config.input.path);
         let writer = scope.spawn(move || -> anyhow::Result<(Outcome, Outlets)> {
             let mut outcome = Outcome::default();
             let mut outlets = Outlets::new();
             for results in done_rx {
+                let (mut articles, mut bytes) = (0, 0);
                 for result in results {
                     outcome.inputs += 1;
+                    articles += 1;
                     match result {
-                        Scored::Article { source, acc, rows } => {
+                        Scored::Article {
+                            source,
+                            acc,
+                            rows,
+                            text_bytes,
+                        } => {
+                            bytes += text_bytes;
                             reports.write(&rows)?;
                             *outlets.entry(source).or_default() += &acc;
                             outcome.scored += 1;
@@ -140,7 +150,9 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                         }
                     }
                 }
+                progress.add(articles, bytes);
             }
+            progress.finish();
             Ok((outcome, outlets))
         });
 
@@ -225,7 +237,16 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
     let mut counter = LineCounter::default();
     let mut batch: Vec<Item> = Vec::with_capacity(BATCH_ARTICLES);
-    let flush = |batch: &mut Vec<Item>, counter: &mut LineCounter| {
+    let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
+    let mut flush = |batch: &mut Vec<Item>, counter: &mut LineCounter| {
+        let bytes = batch
+            .iter()
+            .map(|item| match item {
+                Item::Article(a) => a.text.len() as u64,
+                Item::Skip(_) => 0,
+            })
+            .sum();
+        progress.add(batch.len() as u64, bytes);
         let keys: Vec<Option<(String, Vec<u64>)>> = pool.install(|| {
             batch
                 .par_iter()
@@ -263,6 +284,8 @@ enum Scored {
         source: String,
         acc: Box<OutletAcc>,
         rows: Rendered,
+        /// Bytes of the article's text (for the progress line).
+        text_bytes: u64,
     },
     Skip(Skip, Vec<u8>),
 }
@@ -280,6 +303,7 @@ fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
             acc.add_words(&analysis.words);
             Scored::Article {
                 acc: Box::new(acc),
+                text_bytes: article.text.len() as u64,
                 source: article.source,
                 rows,
             }

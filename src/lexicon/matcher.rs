@@ -16,8 +16,8 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::{LexiconSet, format::is_word_char};
-use crate::text::fold_case;
 use crate::span::Span;
+use crate::text::fold_case;
 
 /// A hit of the matcher: a span of the matched text and the entry that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

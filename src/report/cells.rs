@@ -161,8 +161,21 @@ mod tests {
         };
         // halves at the fourth decimal, values just beside them, tiny and large values
         let mut cases = vec![
-            0.0, -0.0, 0.00005, 0.00015, 0.12345, -0.12345, 2.5e-5, 1.00005, 999.99995,
-            12345.678949999, 1e8, -1e8 - 0.00005, 1e300, 5e-324, 0.1 + 0.2,
+            0.0,
+            -0.0,
+            0.00005,
+            0.00015,
+            0.12345,
+            -0.12345,
+            2.5e-5,
+            1.00005,
+            999.99995,
+            12345.678949999,
+            1e8,
+            -1e8 - 0.00005,
+            1e300,
+            5e-324,
+            0.1 + 0.2,
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..200_000 {
@@ -193,8 +206,10 @@ mod tests {
         r.bool(true);
         r.end();
         let mut w = super::super::csv_writer();
-        w.write_record(["'=cmd", "a, \"b\"", "author", "42", "", "0.0000", "", "true"])
-            .unwrap();
+        w.write_record([
+            "'=cmd", "a, \"b\"", "author", "42", "", "0.0000", "", "true",
+        ])
+        .unwrap();
         assert_eq!(r.into_bytes(), w.into_inner().unwrap());
     }
 
