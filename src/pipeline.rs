@@ -52,8 +52,21 @@ pub fn load_lexicons(
 
 /// Score the corpus and write every report. An `Err` is fatal (exit code 2).
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
-    let set = load_lexicons(&config.lexicons, config.quiet)?;
-    let boilerplate = clean::patterns::load(true, &config.cleaning.boilerplate)?;
+    // Compiling the lexicons' automaton and the boilerplate expressions is most of the
+    // start-up: do both at once. A lexicon error is reported before a boilerplate one.
+    let (analyzer, boilerplate) = std::thread::scope(|scope| {
+        let analyzer = scope.spawn(|| -> anyhow::Result<Analyzer> {
+            let set = load_lexicons(&config.lexicons, config.quiet)?;
+            Analyzer::new(set).context("cannot compile the lexicons")
+        });
+        let boilerplate = clean::patterns::load(true, &config.cleaning.boilerplate);
+        let analyzer = analyzer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: a worker thread panicked")));
+        (analyzer, boilerplate)
+    });
+    let analyzer = analyzer?;
+    let boilerplate = boilerplate?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -85,9 +98,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         boilerplate,
         repeated,
     };
-    let analyzer = Analyzer::new(set)
-        .context("cannot compile the lexicons")?
-        .with_cleaner(cleaner);
+    let analyzer = analyzer.with_cleaner(cleaner);
     let corpus = corpus::open(&config.input)?;
     let input_kind = corpus.describe();
     let mut reports = Reports::create(
