@@ -94,6 +94,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         &analyzer.set,
         corpus.extra_columns(),
         config.with_hits,
+        config.force,
     )?;
 
     // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
@@ -183,6 +184,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         input_kind,
         options: serde_json::json!({
             "format": format!("{:?}", config.input.format).to_lowercase(),
+            "max_article_bytes": config.input.max_article_bytes,
             "html": config.input.html.as_str(),
             "fields": {
                 "id": config.input.fields.id,

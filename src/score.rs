@@ -1108,6 +1108,7 @@ mod tests {
             },
             extra: vec![],
             html_dropped: vec![],
+            cut_bytes: 0,
         }
     }
 

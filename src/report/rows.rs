@@ -1,7 +1,7 @@
 //! Per-article rows: the schemas of `articles.csv`, `hits.csv`, `quotes.csv` and
 //! `skipped.csv`, and [`render`], which turns one scored article into CSV bytes.
 
-use super::{Rendered, csv_writer, fixed, inert, record_bytes};
+use super::{Rendered, csv_writer, fixed, record_bytes};
 use crate::clean::{Removal, Signal};
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
@@ -61,6 +61,7 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "author",
         "input",
         "encoding",
+        "cut_bytes",
         "headline_words",
         "headline_in_text",
         "removed_lines",
@@ -98,14 +99,15 @@ fn article_row(
 ) -> Vec<String> {
     let s = &analysis.score;
     let mut row = vec![
-        inert(&a.id),
-        inert(&a.source),
-        inert(&a.title),
-        inert(&a.date),
-        inert(&a.url),
-        inert(&a.author),
-        inert(&a.origin.to_string()),
+        a.id.to_string(),
+        a.source.to_string(),
+        a.title.to_string(),
+        a.date.to_string(),
+        a.url.to_string(),
+        a.author.to_string(),
+        a.origin.to_string(),
         a.encoding.as_str().to_string(),
+        a.cut_bytes.to_string(),
         s.headline_words.to_string(),
         s.headline_in_text.to_string(),
         s.removed_lines.to_string(),
@@ -151,7 +153,7 @@ fn article_row(
             row.push(fixed((frames > 0).then(|| n as f64 / frames as f64)));
         }
     }
-    row.extend(a.extra.iter().map(|v| inert(v)));
+    row.extend(a.extra.iter().map(|v| v.to_string()));
     row
 }
 
@@ -236,21 +238,21 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
         };
         let [byte_start, byte_end] = bytes;
         let [char_start, char_end] = chars;
-        let _ = cleaning.write_record([
-            inert(&article.id),
-            inert(&article.source),
+        cleaning.write_record([
+            article.id.to_string(),
+            article.source.to_string(),
             line,
             byte_start,
             byte_end,
             char_start,
             char_end,
             r.signal.as_str().to_string(),
-            inert(&r.reason),
-            inert(&r.detail),
-            inert(text),
+            r.reason.to_string(),
+            r.detail.to_string(),
+            text.to_string(),
         ]);
     }
-    cleaning.into_inner().unwrap_or_default()
+    cleaning.into_inner()
 }
 
 /// `cleaning.csv` columns.
@@ -289,38 +291,38 @@ pub fn render(
         for h in &analysis.hits {
             let lex = &set.lexicons[h.lexicon];
             let entry = &lex.entries[h.entry];
-            let _ = hits.write_record([
-                inert(&article.id),
-                inert(&article.source),
+            hits.write_record([
+                article.id.to_string(),
+                article.source.to_string(),
                 h.voice.as_str().to_string(),
                 h.field.as_str().to_string(),
                 lex.id.clone(),
                 lex.side.as_str().to_string(),
                 fixed(Some(set.hit_weight(h.lexicon, h.entry))),
-                inert(&entry.written),
+                entry.written.to_string(),
                 entry.line.to_string(),
-                inert(&h.matched),
+                h.matched.to_string(),
                 h.bytes.start.to_string(),
                 h.bytes.end.to_string(),
                 h.chars.start.to_string(),
                 h.chars.end.to_string(),
                 opt(h.sentence_index),
-                inert(&h.speaker),
-                inert(&h.sentence),
+                h.speaker.to_string(),
+                h.sentence.to_string(),
             ]);
         }
     }
     let mut quotes = csv_writer();
     for q in &analysis.quotes {
-        let _ = quotes.write_record([
-            inert(&article.id),
-            inert(&article.source),
+        quotes.write_record([
+            article.id.to_string(),
+            article.source.to_string(),
             q.kind.to_string(),
             q.words.to_string(),
-            inert(&q.speaker),
+            q.speaker.to_string(),
             q.speaker_kind.as_str().to_string(),
-            inert(&q.speaker_resolved),
-            inert(&q.cue),
+            q.speaker_resolved.to_string(),
+            q.cue.to_string(),
             q.cue_class.to_string(),
             q.bytes.start.to_string(),
             q.bytes.end.to_string(),
@@ -331,13 +333,13 @@ pub fn render(
             q.paragraphs.to_string(),
             q.in_headline.to_string(),
             opt(q.sentence_index),
-            inert(&q.text),
+            q.text.to_string(),
         ]);
     }
     Rendered {
         article: record_bytes(article_row(set, article, analysis, measures)),
         cleaning: cleaning_rows(article, &analysis.cleaning.removals),
-        hits: hits.into_inner().unwrap_or_default(),
-        quotes: quotes.into_inner().unwrap_or_default(),
+        hits: hits.into_inner(),
+        quotes: quotes.into_inner(),
     }
 }
