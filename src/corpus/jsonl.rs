@@ -277,12 +277,13 @@ impl JsonlReader {
         let date = meta(&get(&f.date).map_err(&fail)?.unwrap_or_default());
         let url = meta(&get(&f.url).map_err(&fail)?.unwrap_or_default());
         let author = meta(&get(&f.author).map_err(&fail)?.unwrap_or_default());
+        // A key given twice: JSON keeps the last value, and so does the count.
         let cut_bytes = self
             .cuts
             .iter()
-            .filter(|c| c.key.as_deref() == Some(f.text.as_str()))
-            .map(|c| c.dropped)
-            .sum();
+            .rev()
+            .find(|c| c.key.as_deref() == Some(f.text.as_str()))
+            .map_or(0, |c| c.dropped);
         Ok(Article {
             id,
             source,

@@ -7,13 +7,14 @@
 
 use std::io::{self, BufRead};
 
-/// A string value that was cut while reading.
+/// A top-level field of the line, and how much of its value was cut; or (with `key: None`) a
+/// string nested deeper that was cut.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cut {
-    /// The key of the top-level field the string is the value of (`None` for a key, or a value
-    /// nested deeper).
+    /// The field's key (`None` for a cut string nested deeper).
     pub key: Option<String>,
-    /// Bytes of the value's text (UTF-8, escapes decoded) that were dropped.
+    /// Bytes of the value's text (UTF-8, escapes decoded) that were dropped; 0 when its value
+    /// was read whole.
     pub dropped: u64,
 }
 
@@ -22,7 +23,8 @@ pub(crate) struct Cut {
 pub(crate) struct Line {
     /// Bytes consumed from the stream, line end included; 0 at the end of the stream.
     pub consumed: u64,
-    /// Strings that were cut, in order.
+    /// Every top-level key in order (a key given twice is there twice: the last one is the
+    /// value JSON readers keep), with what was cut of its value, and cut strings nested deeper.
     pub cuts: Vec<Cut>,
     /// Bytes of the line (beyond what was kept) dropped because the line was longer than
     /// `max_line` even with long strings cut: the line is then unusable.
@@ -52,8 +54,6 @@ struct Scan {
     is_value: bool,
     /// The current string is a top-level key (at depth 1, after `{` or `,`).
     is_key: bool,
-    /// Output range of the last top-level key (with its quotes).
-    last_key: Option<(usize, usize)>,
     /// Dropping the rest of the current string; the decoded bytes dropped so far.
     dropping: Option<u64>,
     /// The last complete escape of the kept string was a leading surrogate, ending here.
@@ -89,7 +89,6 @@ pub(crate) fn read_line(
         open_at: 0,
         is_value: false,
         is_key: false,
-        last_key: None,
         dropping: None,
         high_surrogate_end: None,
     };
@@ -100,7 +99,7 @@ pub(crate) fn read_line(
             Err(e) => return Err(e),
         };
         if buf.is_empty() {
-            finish(&mut s, &mut line, out);
+            finish(&mut s, &mut line);
             return Ok(line);
         }
         let mut i = 0;
@@ -148,19 +147,24 @@ pub(crate) fn read_line(
         line.consumed += i as u64;
         r.consume(i);
         if ended {
-            finish(&mut s, &mut line, out);
+            finish(&mut s, &mut line);
             return Ok(line);
         }
     }
 }
 
 /// End of line: a string still being dropped is recorded as cut (the line is broken JSON).
-fn finish(s: &mut Scan, line: &mut Line, out: &[u8]) {
+fn finish(s: &mut Scan, line: &mut Line) {
     if let Some(dropped) = s.dropping.take() {
-        line.cuts.push(Cut {
-            key: key_of(s, out),
-            dropped,
-        });
+        record_cut(s, line, dropped);
+    }
+}
+
+/// A cut string: a top-level value adds to its key's entry, anything else gets its own.
+fn record_cut(s: &Scan, line: &mut Line, dropped: u64) {
+    match line.cuts.last_mut() {
+        Some(field) if s.is_value && field.key.is_some() => field.dropped += dropped,
+        _ => line.cuts.push(Cut { key: None, dropped }),
     }
 }
 
@@ -298,15 +302,17 @@ fn byte(
     };
     if closing {
         if let Some(dropped) = s.dropping.take() {
-            line.cuts.push(Cut {
-                key: key_of(s, out),
-                dropped,
-            });
+            record_cut(s, line, dropped);
         }
         push(line, out, b"\"", max_line);
         s.in_string = false;
         if s.is_key {
-            s.last_key = Some((s.open_at, out.len()));
+            line.cuts.push(Cut {
+                key: out
+                    .get(s.open_at..)
+                    .and_then(|k| serde_json::from_slice::<String>(k).ok()),
+                dropped: 0,
+            });
         }
         s.prev = b'"';
         return;
@@ -331,15 +337,6 @@ fn byte(
     }
 }
 
-/// The key of the string being cut, when it is the value of a top-level field.
-fn key_of(s: &Scan, out: &[u8]) -> Option<String> {
-    if !s.is_value {
-        return None;
-    }
-    let (from, to) = s.last_key?;
-    serde_json::from_slice::<String>(out.get(from..to)?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +353,13 @@ mod tests {
         let (out, line) = read(b"{\"a\":\"x\\\"y\"}\nnext", 100, 1000);
         assert_eq!(out, "{\"a\":\"x\\\"y\"}");
         assert_eq!(line.consumed, 13);
-        assert!(line.cuts.is_empty());
+        assert_eq!(
+            line.cuts,
+            [Cut {
+                key: Some("a".into()),
+                dropped: 0
+            }]
+        );
         assert_eq!(line.overflow, 0);
     }
 
@@ -368,12 +371,17 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["text"].as_str().unwrap(), &text[..100]);
         assert_eq!(v["source"], "S");
+        let cut = |k: &str, dropped: usize| Cut {
+            key: Some(k.into()),
+            dropped: dropped as u64,
+        };
         assert_eq!(
             line.cuts,
-            [Cut {
-                key: Some("text".into()),
-                dropped: (text.len() - 100) as u64
-            }]
+            [
+                cut("id", 0),
+                cut("text", text.len() - 100),
+                cut("source", 0)
+            ]
         );
         assert_eq!(line.consumed, input.len() as u64);
     }
@@ -402,6 +410,22 @@ mod tests {
                 "{value} {max}"
             );
         }
+    }
+
+    /// Regression (found by fuzzing, `fuzz_jsonl_reader`): with a key given twice JSON keeps
+    /// the last value, but the cut of the first was counted against it.
+    #[test]
+    fn a_repeated_key_counts_the_cut_of_its_last_value() {
+        let long = "x".repeat(500);
+        let input = format!("{{\"text\":\"{long}\",\"source\":1,\"text\":\"the\"}}");
+        let (_, line) = read(input.as_bytes(), 100, 1000);
+        let last = line
+            .cuts
+            .iter()
+            .rev()
+            .find(|c| c.key.as_deref() == Some("text"));
+        assert_eq!(last.map(|c| c.dropped), Some(0));
+        assert_eq!(line.cuts[0].dropped, 400);
     }
 
     #[test]
