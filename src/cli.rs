@@ -321,3 +321,29 @@ pub struct LexiconListArgs {
     #[arg(long)]
     pub csv: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_parse_with_suffixes() {
+        assert_eq!(parse_bytes("8M"), Ok(8 << 20));
+        assert_eq!(parse_bytes("8mib"), Ok(8 << 20));
+        assert_eq!(parse_bytes("1G"), Ok(1 << 30));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("2048"), Ok(2048));
+        for bad in [
+            "",
+            "M",
+            "12Q",
+            "-1M",
+            "1.5M",
+            "100",
+            "99999999999999999999G",
+        ] {
+            let e = parse_bytes(bad).unwrap_err();
+            assert!(e.contains(&format!("`{bad}`")), "{e}");
+        }
+    }
+}

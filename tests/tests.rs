@@ -121,6 +121,8 @@ fn help_texts_read_well() {
         "--no-hits",
         "--threads",
         "--format",
+        "--force",
+        "--max-article-bytes",
     ] {
         assert!(
             analyze.stdout.contains(flag),

@@ -224,7 +224,7 @@ pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 8 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// The input (or a file it needs, like `manifest.csv`) cannot be opened or read.
-    #[error("{path}: cannot read input: {source}")]
+    #[error("{path}: cannot read input: {source}; check the path, and that this user can read it")]
     Io {
         /// The path that failed.
         path: PathBuf,

@@ -452,7 +452,7 @@ fn is_our_report(path: &Path, name: &str, set: &LexiconSet) -> bool {
 }
 
 /// The entries of `dir` framescope did not write, sorted by name: anything but its reports
-/// (recognised by name and content, see [`is_our_report`]), its temporary files, hidden
+/// (recognised by name and content: a CSV report's header, a manifest's `"tool"`), its temporary files, hidden
 /// entries (`.gitignore`, `.DS_Store`) and README or LICENSE files (a note describing the
 /// reports, as in the repository's `reports/`). Such entries are never written or removed by a
 /// run; they are reported so that reports do not land by mistake in a folder of other files
