@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "framescope", version, about, long_about = None, propagate_version = true)]
 #[command(
-    after_help = "Exit codes: 0 done; 1 done, but some inputs were skipped (see skipped.csv); 2 fatal error (bad arguments, a lexicon that does not parse, an unreadable input or an unwritable output folder)."
+    after_help = "Exit codes: 0 done; 1 done, but some inputs were skipped (see skipped.csv), or `lexicons check` or `validate` found problems; 2 fatal error (bad arguments, a lexicon that does not parse, an unreadable input, an output folder that cannot be written or holds files framescope did not write). Nothing is left half-written: reports are renamed into place at the end, manifest.json last."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -116,9 +116,25 @@ pub struct AnalyzeArgs {
     pub input: PathBuf,
 
     /// Folder for the reports (created if missing; existing reports are replaced at the end
-    /// of a successful run).
+    /// of a successful run, manifest.json last). A folder holding files framescope did not
+    /// write is refused unless --force (hidden files and README/LICENSE files do not count).
     #[arg(short, long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
+
+    /// Write into the --out folder even if it holds files framescope did not write. They are
+    /// left alone, except files named like a report (articles.csv, manifest.json...), which are
+    /// replaced.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Score at most this many bytes (UTF-8) of one article's text; a longer article is cut at
+    /// the last paragraph or sentence end before the limit (else a word or character boundary),
+    /// scored, and marked in articles.csv (`cut_bytes`). Bounds the time and memory one article
+    /// can take: the default, 8 MiB, is some 100 times the longest news article and about a
+    /// second of scoring; reading never holds more than about twice this for one article, even
+    /// for a file or a JSONL line of gigabytes. Suffixes K, M, G (powers of 1024) are accepted.
+    #[arg(long, value_name = "BYTES", default_value = "8M", value_parser = parse_bytes)]
+    pub max_article_bytes: u64,
 
     /// How to read INPUT; `auto` decides from the path.
     #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
@@ -214,6 +230,37 @@ pub struct KeynessArgs {
     pub prior_words: f64,
 }
 
+/// A byte count: digits with an optional K, M or G suffix (powers of 1024, `KiB`/`MB`-style
+/// spellings accepted), at least 1 KiB.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(split);
+    let unit: u64 = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{s}` is not a byte count: write a number with an optional K, M or G, e.g. 8M"
+            ));
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a byte count: write a number, e.g. 8M"))?;
+    let bytes = n
+        .checked_mul(unit)
+        .ok_or_else(|| format!("`{s}` is too large"))?;
+    if bytes < 1024 {
+        return Err(format!(
+            "`{s}` is less than 1K: an article needs room for at least a paragraph"
+        ));
+    }
+    Ok(bytes)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KeynessVoiceArg {
     Author,
@@ -275,4 +322,30 @@ pub struct LexiconListArgs {
     /// Print CSV instead of an aligned table.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_parse_with_suffixes() {
+        assert_eq!(parse_bytes("8M"), Ok(8 << 20));
+        assert_eq!(parse_bytes("8mib"), Ok(8 << 20));
+        assert_eq!(parse_bytes("1G"), Ok(1 << 30));
+        assert_eq!(parse_bytes("64K"), Ok(64 << 10));
+        assert_eq!(parse_bytes("2048"), Ok(2048));
+        for bad in [
+            "",
+            "M",
+            "12Q",
+            "-1M",
+            "1.5M",
+            "100",
+            "99999999999999999999G",
+        ] {
+            let e = parse_bytes(bad).unwrap_err();
+            assert!(e.contains(&format!("`{bad}`")), "{e}");
+        }
+    }
 }

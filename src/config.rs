@@ -38,6 +38,8 @@ pub struct Config {
     /// Worker threads, at least 1.
     pub threads: usize,
     pub quiet: bool,
+    /// Write into an output folder that holds files framescope did not write.
+    pub force: bool,
 }
 
 /// A setting that cannot be used; the message says what was given and what would work.
@@ -85,6 +87,12 @@ impl Config {
                     HtmlArg::Always => HtmlMode::Always,
                     HtmlArg::Never => HtmlMode::Never,
                 },
+                max_article_bytes: usize::try_from(args.max_article_bytes).map_err(|_| {
+                    ConfigError(format!(
+                        "--max-article-bytes {} is more than this machine can address",
+                        args.max_article_bytes
+                    ))
+                })?,
             },
             out: args.out.clone(),
             lexicons: LexiconConfig::from_args(&args.lexicons)?,
@@ -100,6 +108,7 @@ impl Config {
                 args.threads
             },
             quiet: args.quiet,
+            force: args.force,
         })
     }
 }

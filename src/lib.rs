@@ -27,6 +27,7 @@
 //!     origin: Origin { path: "a1.txt".into(), line: None },
 //!     extra: vec![],
 //!     html_dropped: vec![],
+//!     cut_bytes: 0,
 //! };
 //! let analysis = analyzer.analyze(&article, true).unwrap();
 //! assert_eq!(analysis.score.words, 17); // UAX #29: `so-called` is two words

@@ -106,6 +106,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         &analyzer.set,
         corpus.extra_columns(),
         config.with_hits,
+        config.force,
     )?;
 
     // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
@@ -206,6 +207,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         input_kind,
         options: serde_json::json!({
             "format": format!("{:?}", config.input.format).to_lowercase(),
+            "max_article_bytes": config.input.max_article_bytes,
             "html": config.input.html.as_str(),
             "fields": {
                 "id": config.input.fields.id,

@@ -1134,6 +1134,7 @@ mod tests {
             },
             extra: vec![],
             html_dropped: vec![],
+            cut_bytes: 0,
         }
     }
 

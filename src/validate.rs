@@ -127,6 +127,7 @@ fn prepare(analyzer: &Analyzer, g: &GoldArticle, opts: &Options) -> Option<Prepa
         },
         extra: Vec::new(),
         html_dropped: Vec::new(),
+        cut_bytes: 0,
     };
     let analysis = analyzer.analyze(&article, true).ok()?;
     let text = &g.text;

@@ -121,6 +121,8 @@ fn help_texts_read_well() {
         "--no-hits",
         "--threads",
         "--format",
+        "--force",
+        "--max-article-bytes",
     ] {
         assert!(
             analyze.stdout.contains(flag),
@@ -1869,4 +1871,632 @@ fn real_dictionaries_match_sentences() {
     let weights: f64 = vader_hits.iter().map(|m| valence[&m.to_lowercase()]).sum();
     let got = num(row, "vader_lexicon.vader_lexicon.weighted");
     assert!((got - weights).abs() < 1e-3, "{got} vs {weights}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reliability and safety (issue 9): every input accounted for, reports safe to open, a report
+// set never half-written, exit codes as documented.
+
+/// Visible entries of a folder (hidden temporary files excluded), sorted.
+fn visible(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every file of a folder with its bytes, hidden ones included.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Would a spreadsheet run this cell as a formula? The rule spreadsheets apply on import: a
+/// cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula unless the
+/// whole cell is a number.
+fn spreadsheet_would_evaluate(cell: &str) -> bool {
+    let first = cell.chars().next();
+    if !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')) {
+        return false;
+    }
+    let num = cell.trim_start_matches(['+', '-']);
+    !(num.parse::<f64>().is_ok()
+        && num
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".eE+-".contains(c)))
+}
+
+/// Headlines, ids, outlets, quotations and metadata planted with formulas come out inert in
+/// every report, read as a spreadsheet reads a CSV; real negative numbers stay numbers.
+#[test]
+fn planted_formulas_are_inert_and_numbers_stay_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(
+        tmp.path(),
+        "c.csv",
+        "id,source,title,author,text,score,note\n\
+         @SUM(A1),+cmd|' /C calc'!A0,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",-2+3,\"=1+1 the so-called regime said \"\"=HYPERLINK(1)\"\" and \"\"-2+3\"\" today. @Officials claimed the regime was shocking.\",-0.53,@x\n\
+         -cr,Wire,-1,@me,\"The minister said the talks went well, a shocking result.\",-1,+5\n\
+         n1,Wire,Plain,,\"Officials said, according to the ministry, that the talks were held. The minister told reporters the report stated the figures.\",0.5,ok\n"
+            .as_bytes(),
+    );
+    let out = tmp.path().join("out");
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut cells = 0;
+    for name in REPORTS.iter().filter(|n| n.ends_with(".csv")) {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(out.join(name))
+            .unwrap();
+        for rec in rdr.records() {
+            for cell in rec.unwrap().iter() {
+                cells += 1;
+                assert!(
+                    !spreadsheet_would_evaluate(cell),
+                    "{name}: a spreadsheet would run {cell:?}"
+                );
+            }
+        }
+    }
+    assert!(cells > 1000, "{cells}");
+    let articles = read_csv(&out.join("articles.csv"));
+    let a = &articles[0];
+    assert_eq!(a["id"], "'@SUM(A1)");
+    assert_eq!(a["source"], "'+cmd|' /C calc'!A0");
+    assert_eq!(a["title"], "'=HYPERLINK(\"http://evil.example\",\"click\")");
+    assert_eq!(a["author"], "'-2+3");
+    assert_eq!(a["meta.score"], "-0.53", "a number stays a number");
+    assert_eq!(a["meta.note"], "'@x");
+    let b = &articles[1];
+    assert_eq!(b["id"], "'-cr");
+    assert_eq!(b["title"], "-1", "a headline that is a number is a number");
+    assert_eq!(b["meta.score"], "-1");
+    assert_eq!(b["meta.note"], "+5");
+    assert!(
+        articles.iter().any(|a| a["balance"].starts_with('-')),
+        "negative measures stay numbers: {articles:?}"
+    );
+    let quotes = read_csv(&out.join("quotes.csv"));
+    assert!(
+        quotes.iter().any(|q| q["text"] == "'=HYPERLINK(1)"),
+        "{quotes:?}"
+    );
+    let hits = read_csv(&out.join("hits.csv"));
+    assert!(hits.iter().any(|h| h["sentence"].starts_with("'=1+1")));
+    let sources = read_csv(&out.join("sources.csv"));
+    assert!(sources.iter().any(|s| s["source"] == "'+cmd|' /C calc'!A0"));
+}
+
+/// The corpus of a hundred short articles, as JSONL.
+fn many_articles(n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"{i}\",\"source\":\"Outlet {}\",\"text\":\"The minister said the talks went well on day {i}. Critics claimed the so-called deal was a shocking failure.\"}}\n",
+                i % 3
+            )
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// A run killed (Ctrl-C or SIGKILL) while it works leaves the previous report set exactly as
+/// it was and none of its own files in sight; the next run cleans up after it.
+#[cfg(unix)]
+#[test]
+fn interrupted_run_leaves_the_previous_reports_intact() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = write(tmp.path(), "first.jsonl", &many_articles(5));
+    assert_eq!(analyze(&first, &out, &[]).code, 0);
+    let before = snapshot(&out);
+    assert!(before.contains_key("manifest.json"));
+
+    for signal in ["INT", "KILL"] {
+        // Read from a pipe held open, so the run is surely in the middle of its work.
+        let mut child = Command::new(BIN)
+            .args(["analyze", "-", "--out", out.to_str().unwrap(), "--quiet"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&many_articles(300)).unwrap();
+        stdin.flush().unwrap();
+        let tmp_articles = out.join(".articles.csv.framescope-tmp");
+        let started = std::time::Instant::now();
+        while !tmp_articles.exists() {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "the run never opened its reports"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run is still going"
+        );
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = child.wait().unwrap();
+        assert!(!exit.success(), "{signal}: {exit:?}");
+        drop(stdin);
+
+        let after = snapshot(&out);
+        for (name, bytes) in &before {
+            assert!(
+                after.get(name) == Some(bytes),
+                "{signal}: {name} changed after an interrupted run"
+            );
+        }
+        assert_eq!(visible(&out), visible_names(&before), "{signal}");
+    }
+
+    // The next run is not refused over the temporary files left behind, and removes them.
+    let second = write(tmp.path(), "second.jsonl", &many_articles(7));
+    let r = analyze(&second, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        snapshot(&out).keys().all(|n| !n.contains("framescope-tmp")),
+        "{:?}",
+        snapshot(&out).keys()
+    );
+    assert_eq!(read_csv(&out.join("articles.csv")).len(), 7);
+}
+
+fn visible_names(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    files
+        .keys()
+        .filter(|n| !n.starts_with('.'))
+        .cloned()
+        .collect()
+}
+
+/// A report that cannot be written at the end (here: its temporary name is taken by a folder,
+/// as a full disk would fail it) fails the run with exit 2, naming the file, and leaves the
+/// previous set untouched and no temporary files of the run.
+#[test]
+fn write_failure_at_the_end_leaves_the_previous_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let first = write(tmp.path(), "first.jsonl", &many_articles(4));
+    assert_eq!(analyze(&first, &out, &[]).code, 0);
+    let before = snapshot(&out);
+    let blocker = out.join(".keyness.csv.framescope-tmp");
+    std::fs::create_dir(&blocker).unwrap();
+    let second = write(tmp.path(), "second.jsonl", &many_articles(9));
+    let r = analyze(&second, &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".keyness.csv.framescope-tmp"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("cannot write report"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("previous reports"),
+        "says what happened: {}",
+        r.stderr
+    );
+    std::fs::remove_dir(&blocker).unwrap();
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the previous set is untouched, no temporary file left"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["complete"], true);
+    assert_eq!(manifest["inputs"], 4);
+}
+
+/// manifest.json is written last, says the set is complete and lists every report; the
+/// reports it lists are the files in the folder.
+#[test]
+fn manifest_lists_a_complete_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = write(tmp.path(), "c.jsonl", &many_articles(3));
+    assert_eq!(analyze(&input, &out, &[]).code, 0);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["complete"], true);
+    let mut listed: Vec<String> = manifest["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, visible(&out));
+    // The manifest is the newest file of the set.
+    let mtime = |n: &str| std::fs::metadata(out.join(n)).unwrap().modified().unwrap();
+    for name in &listed {
+        assert!(mtime("manifest.json") >= mtime(name), "{name}");
+    }
+    // Without hits.csv, an older hits.csv does not stay beside the new set.
+    assert_eq!(analyze(&input, &out, &["--no-hits"]).code, 0);
+    assert!(!out.join("hits.csv").exists());
+}
+
+/// An output folder holding files framescope did not write is refused (exit 2, nothing
+/// written), unless --force; a README or hidden files beside the reports, and the reports of
+/// an earlier run, are not in the way.
+#[test]
+fn foreign_files_in_the_output_folder_need_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = write(tmp.path(), "in/c.jsonl", &many_articles(3));
+    let out = tmp.path().join("out");
+    write(&out, "notes.txt", b"my notes");
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(out.to_str().unwrap()), "{}", r.stderr);
+    assert!(r.stderr.contains("`notes.txt`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--force"),
+        "says what to do: {}",
+        r.stderr
+    );
+    assert_eq!(visible(&out), ["notes.txt"]);
+    assert!(snapshot(&out).len() == 1, "nothing written");
+
+    let r = analyze(&input, &out, &["--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"my notes");
+
+    // The folder holding the input: the input is named like a report, and is not one.
+    let own = tmp.path().join("own");
+    let csv_in = write(
+        &own,
+        "articles.csv",
+        b"id,source,text\n1,Wire,The minister said the talks went well.\n",
+    );
+    let r = analyze(&csv_in, &own, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`articles.csv` (named like a report, but not one framescope wrote)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(&csv_in).unwrap(),
+        b"id,source,text\n1,Wire,The minister said the talks went well.\n"
+    );
+
+    // A README, hidden files and an earlier run's reports are fine.
+    let docs = tmp.path().join("docs");
+    write(&docs, "README.md", b"# what these reports are");
+    write(&docs, ".gitignore", b"*.csv");
+    assert_eq!(analyze(&input, &docs, &[]).code, 0);
+    assert_eq!(analyze(&input, &docs, &["--no-hits"]).code, 0);
+    let r = run(&[
+        "validate",
+        "--gold",
+        input.to_str().unwrap(),
+        "--out",
+        docs.to_str().unwrap(),
+    ]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert_eq!(
+        analyze(&input, &docs, &[]).code,
+        0,
+        "validation.csv is ours too"
+    );
+}
+
+/// Every exit code of the README's table, from the binary, with messages that name the file,
+/// the line and the offending text, and say what to do.
+#[test]
+fn every_exit_code_is_produced_as_documented() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // 0: every input scored.
+    let good = write(d, "good.jsonl", &many_articles(2));
+    assert_eq!(analyze(&good, &d.join("o0"), &[]).code, 0);
+    // 1: done, some inputs skipped.
+    let mixed = write(
+        d,
+        "mixed.jsonl",
+        b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"He said yes.\"}\n{\"id\":\"2\",\"source\":\"S\",\"text\":[1]}\n",
+    );
+    let r = analyze(&mixed, &d.join("o1"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let skipped = read_csv(&d.join("o1/skipped.csv"));
+    assert_eq!(skipped[0]["line"], "2");
+    assert!(skipped[0]["input"].ends_with("mixed.jsonl"));
+    assert!(skipped[0]["reason"].contains("`text` holds an array"));
+    // 1: lexicons check finds a problem line; 2: it cannot read a file at all.
+    let dic = write(d, "x.dic", b"%\n1\tpos\n%\ngood\t1\nbad\t9\n");
+    let r = run(&["lexicons", "check", dic.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("{}:5:", dic.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("bad\t9") || r.stdout.contains("bad"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["lexicons", "check", d.join("none.dic").to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // 2: bad arguments, with the offending value and what would work.
+    let r = analyze(&good, &d.join("o2"), &["--max-article-bytes", "12Q"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("12Q") && r.stderr.contains("8M"),
+        "{}",
+        r.stderr
+    );
+    let r = analyze(&good, &d.join("o2"), &["--field", "words=x"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("words=x") && r.stderr.contains("text"),
+        "{}",
+        r.stderr
+    );
+    // 2: a lexicon line that does not parse: path:line, the line as written.
+    let lex = write(
+        d,
+        "mine/l.txt",
+        b"#! side: advocacy\nok\n#! weight: heavy\n",
+    );
+    let r = analyze(&good, &d.join("o2"), &["--lexicons", lex.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&format!("{}:3:", lex.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("#! weight: heavy"), "{}", r.stderr);
+    // 2: an input that cannot be read as a whole, naming it and the way out.
+    let r = analyze(&d.join("missing.jsonl"), &d.join("o2"), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.jsonl"), "{}", r.stderr);
+    let bad_csv = write(d, "bad.csv", b"id,body\n1,x\n");
+    let r = analyze(&bad_csv, &d.join("o2"), &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("bad.csv") && r.stderr.contains("--field text="),
+        "{}",
+        r.stderr
+    );
+    // 2: an output folder that cannot be written, or holds files framescope did not write.
+    let file = write(d, "plain-file", b"x");
+    let r = analyze(&good, &file, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("plain-file"), "{}", r.stderr);
+    let r = analyze(&good, d, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert!(!d.join("o2").join("articles.csv").exists());
+}
+
+/// Every kind of bad input at once (empty, binary, invalid UTF-8, UTF-16, a 50 MB article, a
+/// JSONL line that is not JSON, a CSV row with too many fields, files that cannot be read or
+/// are gone, a manifest path that leaves the folder, duplicate ids): the inputs are exactly
+/// the rows of articles.csv plus skipped.csv, every skip names its file (and line, for a line
+/// of a file) and says why, and the 50 MB article is cut, scored and marked.
+#[test]
+fn every_bad_input_is_accounted_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big_paragraph = "The minister said the talks went well, and critics claimed the so-called deal was a shocking failure. ".repeat(40);
+    let mut big = String::with_capacity(51 << 20);
+    while big.len() < 50 << 20 {
+        big.push_str(&big_paragraph);
+        big.push_str("\n\n");
+    }
+    let limit = "1M"; // keeps the test quick in a debug build; the default is 8M
+    let limit_bytes = 1 << 20;
+    let check = |out: &Path, inputs: usize| -> Vec<BTreeMap<String, String>> {
+        let articles = read_csv(&out.join("articles.csv"));
+        let skipped = read_csv(&out.join("skipped.csv"));
+        assert_eq!(
+            articles.len() + skipped.len(),
+            inputs,
+            "articles {:?}\nskipped {skipped:#?}",
+            articles.iter().map(|a| &a["id"]).collect::<Vec<_>>()
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["inputs"], inputs as u64);
+        for s in &skipped {
+            assert!(!s["input"].is_empty() && !s["reason"].is_empty(), "{s:?}");
+        }
+        let mut big_rows = articles.iter().filter(|a| a["cut_bytes"] != "0");
+        let big_row = big_rows.next().expect("the 50 MB article is scored");
+        assert!(big_rows.next().is_none());
+        let words: u64 = big_row["words"].parse().unwrap();
+        assert!(words > 100_000, "the cut article is scored: {words} words");
+        let cut: u64 = big_row["cut_bytes"].parse().unwrap();
+        assert!(cut > 45 << 20, "{cut}");
+        skipped
+    };
+
+    // A folder with a manifest.
+    let c = tmp.path().join("corpus");
+    write(&c, "good.txt", b"The minister said the talks went well.");
+    write(&c, "empty.txt", b"");
+    write(&c, "binary.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    write(
+        &c,
+        "latin1.txt",
+        b"The caf\xe9 owner said the regime was \x93shocking\x94.",
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        "Officials said the so-called deal failed."
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    write(&c, "utf16.txt", &utf16);
+    write(&c, "big.txt", big.as_bytes());
+    write(&c, "copy.txt", b"The same id as good.txt.");
+    write(&c, "unlisted.txt", b"Nobody listed me.");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/no/such/target.txt", c.join("dangling.txt")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", c.join("outside.txt")).unwrap();
+        let fifo = c.join("fifo.txt");
+        let made = Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(made, "mkfifo");
+    }
+    write(
+        &c,
+        "manifest.csv",
+        b"file,source,id\n\
+          good.txt,Wire,a1\n\
+          empty.txt,Wire,\n\
+          binary.txt,Wire,\n\
+          latin1.txt,Post,\n\
+          utf16.txt,Post,\n\
+          big.txt,Post,\n\
+          copy.txt,Post,a1\n\
+          ../../etc/passwd,Post,\n\
+          /etc/passwd,Post,\n\
+          dangling.txt,Post,\n\
+          outside.txt,Post,\n\
+          fifo.txt,Post,\n\
+          gone.txt,Post,\n\
+          too,many,fields,here\n",
+    );
+    let out = tmp.path().join("out-folder");
+    let r = analyze(&c, &out, &["--max-article-bytes", limit]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // 14 manifest rows, and the unlisted file
+    let skipped = check(&out, 15);
+    let reason = |needle: &str| {
+        skipped
+            .iter()
+            .find(|s| s["reason"].contains(needle) || s["input"].ends_with(needle))
+            .map(|s| (s["input"].clone(), s["line"].clone(), s["reason"].clone()))
+            .unwrap_or_else(|| panic!("{needle} not in skipped.csv: {skipped:#?}"))
+    };
+    assert!(reason("empty.txt").2.contains("empty"));
+    assert!(reason("binary.txt").2.contains("binary data"));
+    let (input, line, why) = reason("duplicate id");
+    assert!(input.ends_with("copy.txt"), "{input}");
+    assert!(why.contains("good.txt"), "names the first: {why}");
+    let _ = line;
+    let (input, line, why) = reason("\"../../etc/passwd\"");
+    assert!(
+        input.ends_with("manifest.csv") && line == "9",
+        "{input}:{line}"
+    );
+    assert!(
+        why.starts_with("the path leaves the corpus folder"),
+        "{why}"
+    );
+    assert_eq!(reason("\"/etc/passwd\"").1, "10");
+    let (_, line, why) = reason("\"outside.txt\"");
+    assert_eq!(line, "12");
+    assert!(why.contains("link to /etc/hostname"), "{why}");
+    assert!(reason("dangling.txt").2.contains("no such file"));
+    assert!(reason("fifo.txt").2.starts_with("not a regular file"));
+    assert!(reason("\"gone.txt\"").2.contains("no such file"));
+    let (_, line, why) = reason("fields but the header has");
+    assert_eq!(line, "15");
+    assert!(why.contains("4 fields but the header has 3"), "{why}");
+    assert!(
+        reason("unlisted.txt")
+            .2
+            .contains("not listed in manifest.csv")
+    );
+    let articles = read_csv(&out.join("articles.csv"));
+    let enc: BTreeMap<_, _> = articles
+        .iter()
+        .map(|a| (a["id"].clone(), a["encoding"].clone()))
+        .collect();
+    assert_eq!(enc["latin1"], "windows-1252");
+    assert_eq!(enc["utf16"], "utf-16le");
+    let big_row = articles.iter().find(|a| a["id"] == "big").unwrap();
+    let kept = big.len() as u64 - big_row["cut_bytes"].parse::<u64>().unwrap();
+    assert!(kept <= limit_bytes && kept > limit_bytes - 65536, "{kept}");
+    assert!(
+        big[..kept as usize].ends_with("\n\n"),
+        "cut at a paragraph end"
+    );
+
+    // JSON Lines: a 50 MB line, lines that are not JSON, duplicate ids, binary, blank lines.
+    let mut jsonl = Vec::new();
+    jsonl.extend_from_slice(b"{\"id\":\"1\",\"source\":\"S\",\"text\":\"He said yes.\"}\n");
+    jsonl.extend_from_slice(b"{not json at all\n");
+    jsonl.extend_from_slice(b"\n   \n");
+    jsonl.extend_from_slice(
+        format!(
+            "{{\"id\":\"big\",\"source\":\"S\",\"text\":\"{}\",\"title\":\"After the text\"}}\n",
+            big.replace('\n', "\\n")
+        )
+        .as_bytes(),
+    );
+    jsonl.extend_from_slice(b"{\"id\":\"1\",\"source\":\"T\",\"text\":\"Same id again.\"}\n");
+    jsonl.extend_from_slice(b"{\"id\":\"3\",\"source\":\"S\",\"text\":\"caf\xe9 \0 nul\"}\n");
+    jsonl.extend_from_slice(b"[\"an\", \"array\"]\n");
+    jsonl.extend_from_slice(b"{\"id\":\"4\",\"source\":\"S\",\"text\":\"Unterminated\n");
+    jsonl.extend_from_slice(b"{\"id\":\"5\",\"source\":\"S\",\"text\":\"Last one, fine.\"}");
+    let input = write(tmp.path(), "feed.jsonl", &jsonl);
+    let out = tmp.path().join("out-jsonl");
+    let r = analyze(&input, &out, &["--max-article-bytes", limit]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let skipped = check(&out, 8);
+    let lines: Vec<&str> = skipped.iter().map(|s| s["line"].as_str()).collect();
+    assert_eq!(lines, ["2", "6", "7", "8", "9"], "{skipped:#?}");
+    assert!(skipped[0]["reason"].contains("{not json at all"));
+    assert!(skipped[1]["reason"].contains("duplicate id \"1\""));
+    assert!(
+        skipped[1]["reason"].contains("feed.jsonl:1"),
+        "{:?}",
+        skipped[1]
+    );
+    assert!(skipped[2]["reason"].contains("NUL byte"));
+    let articles = read_csv(&out.join("articles.csv"));
+    let big_row = articles.iter().find(|a| a["id"] == "big").unwrap();
+    assert_eq!(
+        big_row["title"], "After the text",
+        "fields after the cut are read"
+    );
+
+    // CSV: a row with too many fields, one with too few, a duplicate id, a huge field.
+    let mut csv_in = Vec::new();
+    csv_in.extend_from_slice(
+        b"id,source,text\n1,S,He said yes.\n2,S,one,two,three\n3,S\n1,T,Same id.\n",
+    );
+    csv_in.extend_from_slice(format!("big,S,\"{big}\"\n").as_bytes());
+    csv_in.extend_from_slice(b"4,S,\"Last, fine.\"\n");
+    let input = write(tmp.path(), "table.csv", &csv_in);
+    let out = tmp.path().join("out-csv");
+    let r = analyze(&input, &out, &["--max-article-bytes", limit]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let skipped = check(&out, 6);
+    let lines: Vec<&str> = skipped.iter().map(|s| s["line"].as_str()).collect();
+    assert_eq!(lines, ["3", "4", "5"], "{skipped:#?}");
+    assert!(
+        skipped[0]["reason"].contains("3 fields but the header has 3")
+            || skipped[0]["reason"].contains("5 fields but the header has 3"),
+        "{:?}",
+        skipped[0]
+    );
 }

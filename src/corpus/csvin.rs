@@ -293,7 +293,7 @@ pub(crate) fn open_stdin(fields: &FieldMap) -> Result<CsvReader, CorpusError> {
     )
 }
 
-fn new_reader(
+pub(crate) fn new_reader(
     path: &Path,
     stream: Stream,
     origin_path: PathBuf,
@@ -444,6 +444,7 @@ impl Iterator for CsvReader {
             origin,
             extra,
             html_dropped: Vec::new(),
+            cut_bytes: 0,
         }))
     }
 }

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use super::decode::{decode, utf16_hint};
+use super::limit::{read_bounded, stored_len};
 use super::reasons::{quote, skip};
 use super::types::{Article, CorpusError, DecodeError, Item, Origin};
 
@@ -167,8 +168,11 @@ pub(crate) struct FileMeta {
     pub extra: Vec<String>,
 }
 
-/// Reads and decodes one file into an article; any problem is a skip naming the file.
-pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
+/// Reads and decodes one file into an article; any problem is a skip naming the file. At
+/// most `2 * max + 4` bytes are read (enough for `max` bytes of text in any encoding); a
+/// longer file is cut there (whole characters) and its [`Article::cut_bytes`] counts the
+/// stored bytes after the part kept. The text is cut to `max` bytes later, with the others.
+pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize) -> Item {
     let origin = Origin {
         path: path.to_path_buf(),
         line: None,
@@ -176,10 +180,32 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
     let fail = |meta: FileMeta, reason: String| {
         skip(origin.clone(), Some(meta.id), Some(meta.source), reason)
     };
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return fail(meta, format!("cannot read this file: {e}")),
+    // Opening a pipe would wait for a writer forever, and a device may never end: read only
+    // regular files (and links to them).
+    if let Ok(m) = fs::metadata(path) {
+        if !m.is_file() {
+            return fail(
+                meta,
+                "not a regular file (a pipe, socket, device or folder); framescope reads .txt, \
+                 .md and .html files"
+                    .to_owned(),
+            );
+        }
+    }
+    let limit = max.saturating_mul(2).saturating_add(4);
+    let prefix = match read_bounded(path, limit) {
+        Ok(p) => p,
+        Err(e) => {
+            return fail(
+                meta,
+                format!(
+                    "cannot read this file: {e}; it was listed, but could not be opened or read \
+                     (removed or changed while the run was going, or not readable by this user)"
+                ),
+            );
+        }
     };
+    let bytes = prefix.bytes;
     let decoded = match decode(&bytes) {
         Ok(d) => d,
         Err(DecodeError::Empty) => {
@@ -201,6 +227,13 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
             "empty text: the file holds only whitespace".to_owned(),
         );
     }
+    let cut_bytes = if prefix.complete {
+        0
+    } else {
+        prefix
+            .size
+            .saturating_sub(stored_len(&decoded.text, decoded.encoding))
+    };
     Item::Article(Article {
         id: meta.id,
         source: meta.source,
@@ -213,6 +246,7 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta) -> Item {
         origin,
         extra: meta.extra,
         html_dropped: Vec::new(),
+        cut_bytes,
     })
 }
 
@@ -235,13 +269,16 @@ pub(crate) fn unsupported_reason(rel: &Path) -> String {
 pub(crate) struct FolderReader {
     root: PathBuf,
     entries: std::vec::IntoIter<Entry>,
+    max: usize,
 }
 
-/// Lists `root` (fatal only if `root` itself cannot be listed).
-pub(crate) fn open(root: &Path) -> Result<FolderReader, CorpusError> {
+/// Lists `root` (fatal only if `root` itself cannot be listed); `max` is
+/// `--max-article-bytes`.
+pub(crate) fn open(root: &Path, max: usize) -> Result<FolderReader, CorpusError> {
     Ok(FolderReader {
         root: root.to_path_buf(),
         entries: walk(root)?.into_iter(),
+        max,
     })
 }
 
@@ -303,6 +340,7 @@ impl Iterator for FolderReader {
                             author: String::new(),
                             extra: Vec::new(),
                         },
+                        self.max,
                     ));
                 }
             }
@@ -314,12 +352,14 @@ impl Iterator for FolderReader {
 /// One `.txt`/`.md` file given directly: read when first asked for.
 pub(crate) struct SingleReader {
     path: Option<PathBuf>,
+    max: usize,
 }
 
 /// A single-article input; the file is read on the first `next()`.
-pub(crate) fn open_single(path: &Path) -> SingleReader {
+pub(crate) fn open_single(path: &Path, max: usize) -> SingleReader {
     SingleReader {
         path: Some(path.to_path_buf()),
+        max,
     }
 }
 
@@ -360,6 +400,7 @@ impl Iterator for SingleReader {
                 author: String::new(),
                 extra: Vec::new(),
             },
+            self.max,
         ))
     }
 }
@@ -398,7 +439,7 @@ mod tests {
         put(root, "Wire/license.txt", b"docs");
         put(root, "loose.txt", b"no outlet");
 
-        let got: Vec<Item> = open(root).unwrap().collect();
+        let got: Vec<Item> = open(root, 1 << 20).unwrap().collect();
         let origins: Vec<String> = got
             .iter()
             .map(|i| match i {
@@ -478,7 +519,10 @@ mod tests {
         assert!(loose.reason.contains("manifest.csv"));
 
         // Deterministic: a second pass gives the same sequence.
-        let again: Vec<String> = open(root).unwrap().map(|i| format!("{i:?}")).collect();
+        let again: Vec<String> = open(root, 1 << 20)
+            .unwrap()
+            .map(|i| format!("{i:?}"))
+            .collect();
         let first: Vec<String> = got.iter().map(|i| format!("{i:?}")).collect();
         assert_eq!(again, first);
     }
@@ -487,19 +531,89 @@ mod tests {
     fn single_file() {
         let dir = tempfile::tempdir().unwrap();
         put(dir.path(), "Outlet/story.txt", b"Text.");
-        let got: Vec<Item> = open_single(&dir.path().join("Outlet/story.txt")).collect();
+        let got: Vec<Item> = open_single(&dir.path().join("Outlet/story.txt"), 1 << 20).collect();
         assert_eq!(got.len(), 1);
         let a = article(&got[0]);
         assert_eq!((a.id.as_str(), a.source.as_str()), ("story", "Outlet"));
+    }
+
+    /// A file listed when the run started and gone (or unreadable) when its turn comes is a
+    /// skip naming it, and the files after it are still read.
+    #[test]
+    fn file_removed_while_the_run_is_going_is_a_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        put(dir.path(), "A/a.txt", b"First.");
+        put(dir.path(), "A/b.txt", b"Gone soon.");
+        put(dir.path(), "A/c.txt", b"Third.");
+        let mut reader = open(dir.path(), 1 << 20).unwrap();
+        assert_eq!(article(&reader.next().unwrap()).id, "A/a");
+        std::fs::remove_file(dir.path().join("A/b.txt")).unwrap();
+        let s = reader.next().unwrap();
+        let s = skipped(&s);
+        assert_eq!(s.origin.path, dir.path().join("A/b.txt"));
+        assert!(
+            s.reason.starts_with("cannot read this file"),
+            "{}",
+            s.reason
+        );
+        assert!(s.reason.contains("removed or changed"), "{}", s.reason);
+        assert_eq!(article(&reader.next().unwrap()).id, "A/c");
+        assert!(reader.next().is_none());
+    }
+
+    /// A file longer than the limit is read only up to about twice the limit, whole
+    /// characters, and says how many of its bytes were not read.
+    #[test]
+    fn long_file_is_read_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Ünïcödé words. ".repeat(1000);
+        put(dir.path(), "A/long.txt", text.as_bytes());
+        let got: Vec<Item> = open(dir.path(), 1000).unwrap().collect();
+        let a = article(&got[0]);
+        assert!(
+            a.text.len() <= 2004 && a.text.len() > 1990,
+            "{}",
+            a.text.len()
+        );
+        assert!(text.starts_with(&a.text));
+        assert_eq!(a.cut_bytes, (text.len() - a.text.len()) as u64);
+
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        put(dir.path(), "A/long.txt", &utf16);
+        let got: Vec<Item> = open(dir.path(), 1000).unwrap().collect();
+        let a = article(&got[0]);
+        assert!(text.starts_with(&a.text));
+        assert_eq!(
+            a.cut_bytes,
+            (utf16.len() - 2 - 2 * a.text.encode_utf16().count()) as u64
+        );
     }
 
     #[test]
     fn missing_root_is_fatal() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
-            open(&dir.path().join("nope")),
+            open(&dir.path().join("nope"), 1 << 20),
             Err(CorpusError::Io { .. })
         ));
+    }
+
+    /// Regression (found by the bad-input corpus test): a named pipe listed in a manifest, or
+    /// given as the input, was opened for reading and the run waited for a writer forever.
+    #[cfg(unix)]
+    #[test]
+    fn fifo_is_skipped_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("A/pipe.txt");
+        std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipping: mkfifo not available");
+            return;
+        }
+        let got: Vec<Item> = open_single(&fifo, 1 << 20).collect();
+        assert!(skipped(&got[0]).reason.starts_with("not a regular file"));
     }
 
     #[cfg(unix)]
@@ -508,7 +622,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         put(dir.path(), "A/x.txt", b"x");
         std::os::unix::fs::symlink(dir.path(), dir.path().join("A/loop")).unwrap();
-        let got: Vec<Item> = open(dir.path()).unwrap().collect();
+        let got: Vec<Item> = open(dir.path(), 1 << 20).unwrap().collect();
         assert_eq!(got.len(), 1);
         assert_eq!(article(&got[0]).id, "A/x");
     }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::decode::{decode_plain, worst};
+use super::longline::{self, Cut};
 use super::reasons::{list_names, meta, non_empty, quote, skip};
 use super::stream::{self, Stream};
 use super::types::{Article, CorpusError, DecodeError, Encoding, FieldMap, Item, Origin};
@@ -27,20 +28,30 @@ pub(crate) struct JsonlReader {
     line: u64,
     buf: Vec<u8>,
     done: bool,
+    /// String values longer than this (`--max-article-bytes` and 4 KiB) are cut while reading.
+    max_string: usize,
+    /// Longest line kept, with long strings cut: room for two cut values and 1 MiB more.
+    max_line: usize,
+    /// The strings cut on the current line.
+    cuts: Vec<Cut>,
 }
 
-/// Opens a JSON Lines file.
-pub(crate) fn open_file(path: &Path, fields: &FieldMap) -> Result<JsonlReader, CorpusError> {
+/// Opens a JSON Lines file; string values longer than `max` bytes are cut while reading.
+pub(crate) fn open_file(
+    path: &Path,
+    fields: &FieldMap,
+    max: usize,
+) -> Result<JsonlReader, CorpusError> {
     let stream = stream::open_file(path)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    new_reader(path, stream, path.to_path_buf(), stem, fields)
+    new_reader(path, stream, path.to_path_buf(), stem, fields, max)
 }
 
 /// Reads JSON Lines from standard input.
-pub(crate) fn open_stdin(fields: &FieldMap) -> Result<JsonlReader, CorpusError> {
+pub(crate) fn open_stdin(fields: &FieldMap, max: usize) -> Result<JsonlReader, CorpusError> {
     let stream = stream::open_reader(Path::new("-"), Box::new(io::stdin()))?;
     new_reader(
         Path::new("-"),
@@ -48,15 +59,17 @@ pub(crate) fn open_stdin(fields: &FieldMap) -> Result<JsonlReader, CorpusError> 
         PathBuf::from("<stdin>"),
         "stdin".to_owned(),
         fields,
+        max,
     )
 }
 
-fn new_reader(
+pub(crate) fn new_reader(
     path: &Path,
     stream: Stream,
     origin_path: PathBuf,
     id_prefix: String,
     fields: &FieldMap,
+    max: usize,
 ) -> Result<JsonlReader, CorpusError> {
     check_not_plain_json(path, &stream.peek)?;
     Ok(JsonlReader {
@@ -68,6 +81,10 @@ fn new_reader(
         line: 0,
         buf: Vec::new(),
         done: false,
+        // A little over the limit, so that the article is cut at a sentence end later.
+        max_string: max.saturating_add(4096),
+        max_line: max.saturating_mul(2).saturating_add(1 << 20),
+        cuts: Vec::new(),
     })
 }
 
@@ -92,15 +109,36 @@ impl Iterator for JsonlReader {
 
     fn next(&mut self) -> Option<Item> {
         while !self.done {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => self.done = true,
-                Ok(_) => {
+            let read = longline::read_line(
+                &mut self.reader,
+                &mut self.buf,
+                self.max_string,
+                self.max_line,
+            );
+            match read {
+                Ok(line) if line.consumed == 0 => self.done = true,
+                Ok(line) => {
                     self.line += 1;
-                    let mut bytes: &[u8] = &self.buf;
-                    if let Some(b) = bytes.strip_suffix(b"\n") {
-                        bytes = b.strip_suffix(b"\r").unwrap_or(b);
+                    if line.overflow > 0 {
+                        let start = String::from_utf8_lossy(&self.buf[..self.buf.len().min(240)])
+                            .into_owned();
+                        return Some(skip(
+                            self.origin(self.line),
+                            None,
+                            None,
+                            format!(
+                                "this line is longer than {} bytes even with every value cut to \
+                                 --max-article-bytes ({} bytes), so it cannot be read as one \
+                                 article (split it, or raise --max-article-bytes); line starts: {}",
+                                self.max_line,
+                                self.max_string.saturating_sub(4096),
+                                quote(&start)
+                            ),
+                        ));
                     }
+                    self.cuts = line.cuts;
+                    let mut bytes: &[u8] = &self.buf;
+                    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
                     if bytes.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
@@ -239,6 +277,13 @@ impl JsonlReader {
         let date = meta(&get(&f.date).map_err(&fail)?.unwrap_or_default());
         let url = meta(&get(&f.url).map_err(&fail)?.unwrap_or_default());
         let author = meta(&get(&f.author).map_err(&fail)?.unwrap_or_default());
+        // A key given twice: JSON keeps the last value, and so does the count.
+        let cut_bytes = self
+            .cuts
+            .iter()
+            .rev()
+            .find(|c| c.key.as_deref() == Some(f.text.as_str()))
+            .map_or(0, |c| c.dropped);
         Ok(Article {
             id,
             source,
@@ -251,6 +296,7 @@ impl JsonlReader {
             origin,
             extra: Vec::new(),
             html_dropped: Vec::new(),
+            cut_bytes,
         })
     }
 }
@@ -290,7 +336,7 @@ mod tests {
     use crate::corpus::testutil::*;
 
     fn items(path: &Path, fields: &FieldMap) -> Vec<Item> {
-        open_file(path, fields).unwrap().collect()
+        open_file(path, fields, 1 << 20).unwrap().collect()
     }
 
     #[test]
@@ -374,6 +420,7 @@ mod tests {
             "<stdin>".into(),
             "stdin".into(),
             &FieldMap::default(),
+            1 << 20,
         );
         let got: Vec<Item> = reader.unwrap().take(3).collect();
         let a = article(&got[2]);
@@ -386,7 +433,7 @@ mod tests {
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
             let path = Path::new("fuzz.jsonl");
             let reader = stream::open_reader(path, Box::new(io::Cursor::new(bytes)))
-                .and_then(|s| new_reader(path, s, path.into(), "f".into(), &FieldMap::default()));
+                .and_then(|s| new_reader(path, s, path.into(), "f".into(), &FieldMap::default(), 64));
             if let Ok(reader) = reader {
                 for _ in reader {}
             }
@@ -488,7 +535,7 @@ mod tests {
         let p = write(&dir, "empty.jsonl", b"");
         assert!(items(&p, &FieldMap::default()).is_empty());
         let p = write(&dir, "bin.jsonl", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
-        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        let err = open_file(&p, &FieldMap::default(), 1 << 20).err().unwrap();
         assert!(err.to_string().contains("binary data"), "{err}");
     }
 
@@ -496,10 +543,10 @@ mod tests {
     fn whole_json_documents_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(&dir, "a.json", b"[\n {\"text\": \"x\"}\n]\n");
-        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        let err = open_file(&p, &FieldMap::default(), 1 << 20).err().unwrap();
         assert!(err.to_string().contains("JSON array"), "{err}");
         let p = write(&dir, "o.json", b"{\n \"text\": \"x\"\n}\n");
-        let err = open_file(&p, &FieldMap::default()).err().unwrap();
+        let err = open_file(&p, &FieldMap::default(), 1 << 20).err().unwrap();
         assert!(
             err.to_string().contains("spread over several lines"),
             "{err}"

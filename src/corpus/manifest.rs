@@ -41,10 +41,18 @@ pub(crate) struct ManifestReader {
     /// After the manifest's rows: the folder's files, to report unlisted ones.
     unlisted: Option<std::vec::IntoIter<Entry>>,
     finished: bool,
+    /// `--max-article-bytes`.
+    max: usize,
+    /// The corpus folder with links resolved, to keep manifest paths inside it.
+    canonical_root: Option<PathBuf>,
 }
 
 /// Opens `root/manifest.csv` and checks its header (fatal if `file` or `source` is missing).
-pub(crate) fn open(root: &Path, manifest_path: &Path) -> Result<ManifestReader, CorpusError> {
+pub(crate) fn open(
+    root: &Path,
+    manifest_path: &Path,
+    max: usize,
+) -> Result<ManifestReader, CorpusError> {
     let stream = stream::open_file(manifest_path)?;
     let table = Table::open(manifest_path, stream)?;
     let h = &table.headers;
@@ -98,6 +106,8 @@ pub(crate) fn open(root: &Path, manifest_path: &Path) -> Result<ManifestReader, 
         listed: HashMap::new(),
         unlisted: None,
         finished: false,
+        max,
+        canonical_root: std::fs::canonicalize(root).ok(),
     })
 }
 
@@ -213,6 +223,25 @@ impl ManifestReader {
             }
             _ => {}
         }
+        // `..` and absolute paths are refused above; a symbolic link inside the folder must
+        // not lead out of it either (a downloaded corpus can carry links as well as rows).
+        if let (Some(root), Ok(real)) = (&self.canonical_root, std::fs::canonicalize(&path)) {
+            if !real.starts_with(root) {
+                return skip(
+                    origin,
+                    Some(id),
+                    known_source,
+                    format!(
+                        "the path leaves the corpus folder: manifest line {line} lists {}, a \
+                         link to {}, outside {} (copy the file into the corpus folder if it \
+                         belongs to the corpus)",
+                        quote(&file),
+                        real.display(),
+                        root.display()
+                    ),
+                );
+            }
+        }
         if source.is_empty() {
             return skip(
                 origin,
@@ -236,6 +265,7 @@ impl ManifestReader {
                 author,
                 extra,
             },
+            self.max,
         )
     }
 
@@ -267,6 +297,10 @@ impl ManifestReader {
                 line: None,
             };
             match entry.kind {
+                // A listed path was already reported with its manifest row (a broken link
+                // listed in the manifest must not count as two inputs).
+                EntryKind::Unreadable(_)
+                    if self.listed.contains_key(&folder::slash_path(&entry.rel)) => {}
                 EntryKind::Unreadable(reason) => return Some(skip(origin, None, None, reason)),
                 EntryKind::Special => {}
                 EntryKind::File => {
@@ -395,7 +429,7 @@ mod tests {
         put(root, "data.json", b"{}");
         put(root, ".hidden.txt", b"hidden");
 
-        let mut corpus = open(root, &root.join(MANIFEST)).unwrap();
+        let mut corpus = open(root, &root.join(MANIFEST), 1 << 20).unwrap();
         assert_eq!(corpus.extra_columns(), ["notes".to_owned()]);
         let got: Vec<Item> = corpus.by_ref().collect();
         assert_eq!(got.len(), 10, "{got:#?}");
@@ -455,18 +489,40 @@ mod tests {
         assert_eq!(s.origin.path, root.join("unlisted.txt"));
     }
 
+    /// Regression (found by the bad-input corpus test): a broken link listed in the manifest
+    /// was reported twice, as its row and again as an unreadable file of the folder, so the
+    /// inputs no longer added up to articles plus skips.
+    #[cfg(unix)]
+    #[test]
+    fn listed_broken_link_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        put(root, MANIFEST, b"file,source\nok.txt,A\nbroken.txt,A\n");
+        put(root, "ok.txt", b"Fine.");
+        std::os::unix::fs::symlink("/no/such/file", root.join("broken.txt")).unwrap();
+        std::os::unix::fs::symlink("/no/such/other", root.join("unlisted.txt")).unwrap();
+        let got: Vec<Item> = open(root, &root.join(MANIFEST), 1 << 20).unwrap().collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(skipped(&got[1]).reason.contains("\"broken.txt\""));
+        assert_eq!(skipped(&got[2]).origin.path, root.join("unlisted.txt"));
+    }
+
     #[test]
     fn manifest_without_required_columns_is_fatal() {
         let dir = tempfile::tempdir().unwrap();
         put(dir.path(), MANIFEST, b"path,outlet\nx.txt,A\n");
-        let err = open(dir.path(), &dir.path().join(MANIFEST)).err().unwrap();
+        let err = open(dir.path(), &dir.path().join(MANIFEST), 1 << 20)
+            .err()
+            .unwrap();
         let msg = err.to_string();
         assert!(msg.contains("manifest.csv"), "{msg}");
         assert!(msg.contains("both are missing"), "{msg}");
         assert!(msg.contains("`path`, `outlet`"), "{msg}");
 
         put(dir.path(), MANIFEST, b"file,title\nx.txt,A\n");
-        let err = open(dir.path(), &dir.path().join(MANIFEST)).err().unwrap();
+        let err = open(dir.path(), &dir.path().join(MANIFEST), 1 << 20)
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("`source` is missing"), "{err}");
     }
 }

@@ -21,6 +21,8 @@ mod decode;
 mod folder;
 pub mod gold;
 mod jsonl;
+mod limit;
+mod longline;
 mod manifest;
 mod reasons;
 mod stream;
@@ -33,7 +35,12 @@ use std::fs;
 use std::path::Path;
 
 pub use decode::decode;
+pub use limit::cut_point;
 pub use types::*;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// The articles (and skips) of one input, produced one at a time: memory does not grow with
 /// the number of articles. Obtained from [`open`].
@@ -42,6 +49,11 @@ pub struct Corpus {
     extra_columns: Vec<String>,
     description: String,
     html: HtmlMode,
+    max_article_bytes: usize,
+    /// Ids seen so far (as 128-bit hashes, about 40 bytes an article), with where each was
+    /// first read, to skip an article whose id was already used.
+    ids: HashMap<u128, (Arc<Path>, Option<u64>)>,
+    last_path: Option<Arc<Path>>,
 }
 
 enum Reader {
@@ -64,6 +76,9 @@ impl Corpus {
             extra_columns,
             description: description.into(),
             html: HtmlMode::Auto,
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+            ids: HashMap::new(),
+            last_path: None,
         }
     }
 
@@ -101,14 +116,72 @@ impl Iterator for Corpus {
             Reader::Csv(r) => r.next(),
             Reader::Single(r) => r.next(),
         }?;
-        Some(match item {
+        let item = match item {
             Item::Article(a) if self.is_html(&a) => from_html(a),
             other => other,
+        };
+        Some(match item {
+            Item::Article(a) => self.admit(a),
+            skip => skip,
         })
     }
 }
 
 impl Corpus {
+    /// The last checks on an article: cut to `--max-article-bytes`, and skipped if its id was
+    /// already used.
+    fn admit(&mut self, mut a: Article) -> Item {
+        let keep = cut_point(&a.text, self.max_article_bytes);
+        if keep < a.text.len() {
+            a.cut_bytes += (a.text.len() - keep) as u64;
+            a.text.truncate(keep);
+            if a.text.trim().is_empty() {
+                return Item::Skip(Skip {
+                    reason: format!(
+                        "the first {} bytes of the text (--max-article-bytes) hold no words, so \
+                         nothing is left to score; raise --max-article-bytes",
+                        self.max_article_bytes
+                    ),
+                    origin: a.origin,
+                    id: Some(a.id),
+                    source: Some(a.source),
+                });
+            }
+        }
+        let mut h1 = std::hash::DefaultHasher::new();
+        let mut h2 = std::hash::DefaultHasher::new();
+        a.id.hash(&mut h1);
+        (0x9e37_79b9_u32, &a.id).hash(&mut h2);
+        let key = (u128::from(h1.finish()) << 64) | u128::from(h2.finish());
+        if let Some((path, line)) = self.ids.get(&key) {
+            let first = Origin {
+                path: path.to_path_buf(),
+                line: *line,
+            };
+            return Item::Skip(Skip {
+                reason: format!(
+                    "duplicate id {}: the article read from {first} has the same id, and ids \
+                     must tell articles apart, so this one is not scored (give it an id of its \
+                     own, or remove the copy)",
+                    reasons::quote(&a.id)
+                ),
+                origin: a.origin,
+                id: Some(a.id),
+                source: Some(a.source),
+            });
+        }
+        let path = match &self.last_path {
+            Some(p) if **p == *a.origin.path => Arc::clone(p),
+            _ => {
+                let p: Arc<Path> = Arc::from(a.origin.path.as_path());
+                self.last_path = Some(Arc::clone(&p));
+                p
+            }
+        };
+        self.ids.insert(key, (path, a.origin.line));
+        Item::Article(a)
+    }
+
     /// Whether an article's text is an HTML page to extract.
     fn is_html(&self, a: &Article) -> bool {
         match self.html {
@@ -180,27 +253,62 @@ fn from_html(mut a: Article) -> Item {
 pub fn open(spec: &InputSpec) -> Result<Corpus, CorpusError> {
     let mut corpus = open_reader(spec)?;
     corpus.html = spec.html;
+    corpus.max_article_bytes = spec.max_article_bytes;
     Ok(corpus)
+}
+
+/// The pure twin of [`open`] for the stream formats: reads JSON Lines or CSV (as
+/// `spec.format` says; [`InputFormat::Auto`] means JSON Lines) from `bytes`, named `spec.path`
+/// in origins and messages, and returns every item, as the pipeline would see them.
+pub fn read_bytes(spec: &InputSpec, bytes: Vec<u8>) -> Result<Vec<Item>, CorpusError> {
+    let path = spec.path.as_path();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let s = stream::open_reader(path, Box::new(std::io::Cursor::new(bytes)))?;
+    let reader = match spec.format {
+        InputFormat::Csv => Reader::Csv(Box::new(csvin::new_reader(
+            path,
+            s,
+            path.to_path_buf(),
+            stem,
+            &spec.fields,
+        )?)),
+        _ => Reader::Jsonl(Box::new(jsonl::new_reader(
+            path,
+            s,
+            path.to_path_buf(),
+            stem,
+            &spec.fields,
+            spec.max_article_bytes,
+        )?)),
+    };
+    let mut corpus = Corpus::new(reader, "bytes");
+    corpus.html = spec.html;
+    corpus.max_article_bytes = spec.max_article_bytes;
+    Ok(corpus.collect())
 }
 
 fn open_reader(spec: &InputSpec) -> Result<Corpus, CorpusError> {
     let path = spec.path.as_path();
     let stdin = path.as_os_str() == "-";
+    let max = spec.max_article_bytes;
     match spec.format {
-        InputFormat::Auto if stdin => open_jsonl(path, &spec.fields),
+        InputFormat::Auto if stdin => open_jsonl(path, &spec.fields, max),
         InputFormat::Auto => {
             if metadata(path)?.is_dir() {
-                return open_folder(path);
+                return open_folder(path, max);
             }
             match folder::ext_lower(path).as_str() {
-                "jsonl" | "ndjson" | "json" => open_jsonl(path, &spec.fields),
+                "jsonl" | "ndjson" | "json" => open_jsonl(path, &spec.fields, max),
                 "csv" => open_csv(path, &spec.fields),
                 "txt" | "md" => Ok(Corpus::new(
-                    Reader::Single(folder::open_single(path)),
+                    Reader::Single(folder::open_single(path, max)),
                     "single text file",
                 )),
                 "html" | "htm" => Ok(Corpus::new(
-                    Reader::Single(folder::open_single(path)),
+                    Reader::Single(folder::open_single(path, max)),
                     "single HTML page",
                 )),
                 ext => Err(CorpusError::Invalid(format!(
@@ -224,13 +332,13 @@ fn open_reader(spec: &InputSpec) -> Result<Corpus, CorpusError> {
                     stream::display_name(path)
                 )));
             }
-            open_folder(path)
+            open_folder(path, max)
         }
         InputFormat::Jsonl => {
             if !stdin {
                 not_a_folder(path, "JSON Lines")?;
             }
-            open_jsonl(path, &spec.fields)
+            open_jsonl(path, &spec.fields, max)
         }
         InputFormat::Csv => {
             if !stdin {
@@ -258,17 +366,17 @@ fn not_a_folder(path: &Path, format: &str) -> Result<(), CorpusError> {
     Ok(())
 }
 
-fn open_folder(path: &Path) -> Result<Corpus, CorpusError> {
+fn open_folder(path: &Path, max: usize) -> Result<Corpus, CorpusError> {
     let manifest_path = path.join(manifest::MANIFEST);
     if manifest_path.is_file() {
-        let reader = manifest::open(path, &manifest_path)?;
+        let reader = manifest::open(path, &manifest_path, max)?;
         Ok(Corpus::new(
             Reader::Manifest(Box::new(reader)),
             "folder with manifest.csv",
         ))
     } else {
         Ok(Corpus::new(
-            Reader::Folder(folder::open(path)?),
+            Reader::Folder(folder::open(path, max)?),
             "folder with one sub-folder per outlet",
         ))
     }
@@ -281,11 +389,14 @@ fn with_encoding(what: &str, bom: Option<Encoding>) -> String {
     }
 }
 
-fn open_jsonl(path: &Path, fields: &FieldMap) -> Result<Corpus, CorpusError> {
+fn open_jsonl(path: &Path, fields: &FieldMap, max: usize) -> Result<Corpus, CorpusError> {
     let (reader, what) = if path.as_os_str() == "-" {
-        (jsonl::open_stdin(fields)?, "JSON Lines on standard input")
+        (
+            jsonl::open_stdin(fields, max)?,
+            "JSON Lines on standard input",
+        )
     } else {
-        (jsonl::open_file(path, fields)?, "JSON Lines file")
+        (jsonl::open_file(path, fields, max)?, "JSON Lines file")
     };
     let description = with_encoding(what, reader.bom());
     Ok(Corpus::new(Reader::Jsonl(Box::new(reader)), description))
@@ -312,6 +423,63 @@ mod tests {
             format: InputFormat::Auto,
             fields: FieldMap::default(),
             html: HtmlMode::Auto,
+            max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_are_skipped_naming_the_first() {
+        let mut s = spec("feed.jsonl");
+        s.format = InputFormat::Jsonl;
+        let items = read_bytes(
+            &s,
+            b"{\"id\":\"a\",\"source\":\"S\",\"text\":\"One.\"}\n\
+              {\"id\":\"b\",\"source\":\"S\",\"text\":\"Two.\"}\n\
+              {\"id\":\"a\",\"source\":\"T\",\"text\":\"Three.\"}\n"
+                .to_vec(),
+        )
+        .unwrap();
+        assert_eq!(items.len(), 3);
+        let Item::Skip(skip) = &items[2] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(skip.origin.to_string(), "feed.jsonl:3");
+        assert!(
+            skip.reason
+                .starts_with("duplicate id \"a\": the article read from feed.jsonl:1"),
+            "{}",
+            skip.reason
+        );
+    }
+
+    #[test]
+    fn long_articles_are_cut_at_a_sentence_and_marked() {
+        let text = "A sentence of some words. ".repeat(200);
+        let line = format!("{{\"source\":\"S\",\"text\":\"{text}\",\"title\":\"T\"}}\n");
+        for format in [InputFormat::Jsonl, InputFormat::Csv] {
+            let mut s = spec("x");
+            s.format = format;
+            s.max_article_bytes = 1024;
+            let bytes = match format {
+                InputFormat::Csv => format!("source,text,title\nS,{text},T\n").into_bytes(),
+                _ => line.clone().into_bytes(),
+            };
+            let items = read_bytes(&s, bytes).unwrap();
+            let Item::Article(a) = &items[0] else {
+                panic!("{items:?}")
+            };
+            assert!(
+                a.text.len() <= 1024 && a.text.len() > 900,
+                "{}",
+                a.text.len()
+            );
+            assert!(a.text.ends_with("words."), "{format:?}: {:?}", a.text);
+            assert_eq!(a.title, "T");
+            assert_eq!(
+                a.cut_bytes as usize + a.text.len(),
+                text.len(),
+                "{format:?}"
+            );
         }
     }
 

@@ -79,6 +79,11 @@ pub struct Article {
     /// For an HTML page: what the extractor left out of the page (navigation, comments...),
     /// reported in `cleaning.csv`. Empty for plain text.
     pub html_dropped: Vec<crate::html::Dropped>,
+    /// Bytes of the input left unscored because the article was longer than
+    /// [`InputSpec::max_article_bytes`]: 0 when it was read whole. For a file, its bytes as
+    /// stored after the part read; for a JSONL or CSV field, the bytes (UTF-8) of its text
+    /// after the cut. `text` is then the part before the cut.
+    pub cut_bytes: u64,
 }
 
 /// An input that was not scored, and why. `reason` is a full sentence a user can act on.
@@ -206,13 +211,20 @@ pub struct InputSpec {
     pub fields: FieldMap,
     /// Which texts are HTML pages.
     pub html: HtmlMode,
+    /// The most bytes (UTF-8) of one article's text that are scored; a longer one is cut (see
+    /// [`cut_point`](super::cut_point)) and its [`Article::cut_bytes`] says how much was left
+    /// out. Readers keep at most about twice this in memory for one article.
+    pub max_article_bytes: usize,
 }
+
+/// The default of [`InputSpec::max_article_bytes`] (and `--max-article-bytes`): 8 MiB.
+pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 8 << 20;
 
 /// A problem that stops the run before any article is scored (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// The input (or a file it needs, like `manifest.csv`) cannot be opened or read.
-    #[error("{path}: cannot read input: {source}")]
+    #[error("{path}: cannot read input: {source}; check the path, and that this user can read it")]
     Io {
         /// The path that failed.
         path: PathBuf,

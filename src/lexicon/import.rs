@@ -267,6 +267,11 @@ impl Builder {
     /// Adds `term` to category `cat` unless the category has it already (then a warning).
     fn add(&mut self, cat: usize, term: &str, weight: Option<f64>, line: usize, text: &str) {
         let term = term.trim();
+        if term.is_empty() {
+            // A quoted empty YAML scalar (`- ""`), an empty CSV cell in quotes...
+            self.warn(line, "empty term; skipped".to_string(), text);
+            return;
+        }
         let key = term.to_lowercase();
         if let Some(&first) = self.seen[cat].get(&key) {
             let name = self.categories[cat].name.clone();
@@ -802,8 +807,24 @@ fn yaml_events(b: &mut Builder, text: &str) {
         let (event, mark) = match parser.next_token() {
             Ok(x) => x,
             Err(e) => {
-                let n = e.marker().line();
-                b.error(n, format!("YAML does not parse: {}", e.info()), raw(n));
+                // The parser may place an error at the end of input on a line after the last
+                // one; report it on the last line, so it names a line of the file.
+                let last = all.len().max(1);
+                let n = e.marker().line().min(last);
+                let at_end = if e.marker().line() > last {
+                    " at the end of the file"
+                } else {
+                    ""
+                };
+                b.error(
+                    n,
+                    format!(
+                        "YAML does not parse{at_end}: {}; a YAML dictionary is a mapping of \
+                         category names to lists of terms (`care: [kind, protect]`)",
+                        e.info()
+                    ),
+                    raw(n),
+                );
                 b.categories.clear();
                 return;
             }
@@ -1295,6 +1316,37 @@ mod tests {
                 (Warning, 11, "duplicate entry \"Sad\""),
                 (Warning, 14, "category empty has no entries"),
             ],
+        );
+    }
+
+    /// Regression (found by fuzzing, `fuzz_dictionary_readers`): a quoted empty YAML term
+    /// (`- ""`) became an entry with no text instead of a warning.
+    #[test]
+    fn quoted_empty_yaml_term_is_skipped_with_a_warning() {
+        let imp = import("d.yml", "d", b"  the:\n    - \"\"\n    - ok\n", None);
+        assert_eq!(imp.categories[0].entries.len(), 1, "{imp:?}");
+        assert_eq!(imp.categories[0].entries[0].term, "ok");
+        assert!(
+            imp.problems
+                .iter()
+                .any(|p| p.line == 2 && p.message.contains("empty term")),
+            "{:?}",
+            imp.problems
+        );
+    }
+
+    /// Regression (found by fuzzing, `fuzz_dictionary_readers`): a YAML error at the end of
+    /// input was reported on a line after the last one, naming no line of the file.
+    #[test]
+    fn yaml_error_at_end_of_input_names_the_last_line() {
+        let imp = import("d.yml", "d", b"No. 1: \x01he# Heading\nthe", None);
+        let e = &imp.problems[0];
+        assert_eq!(e.line, 2, "{e:?}");
+        assert_eq!(e.text, "the");
+        assert!(e.message.contains("at the end of the file"), "{e:?}");
+        assert!(
+            e.message.contains("care: [kind, protect]"),
+            "says what a YAML dictionary is"
         );
     }
 

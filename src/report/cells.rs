@@ -55,9 +55,9 @@ pub fn pvalue(p: Option<f64>) -> String {
     }
 }
 
-/// Builds CSV rows into bytes, a cell at a time, without a `String` per cell: text made inert
-/// as [`inert`] does, integers, and numbers as [`fixed`] writes them. Same bytes as
-/// `csv::Writer::write_record` of those strings.
+/// Builds CSV rows into bytes, a cell at a time, without a `String` per cell: text made
+/// [`inert`], integers, and numbers as [`fixed`] writes them. The same bytes as
+/// `report::record_bytes` of those strings (the per-article rows, where speed matters).
 pub(crate) struct RowWriter {
     w: csv::Writer<Vec<u8>>,
     scratch: String,
@@ -66,21 +66,22 @@ pub(crate) struct RowWriter {
 impl RowWriter {
     pub fn new() -> RowWriter {
         RowWriter {
-            w: super::csv_writer(),
+            w: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new()),
             scratch: String::new(),
         }
     }
 
-    /// A cell as it is (a name or a keyword of ours, never input text).
+    /// A cell of ours (a name or a keyword), made inert all the same: every cell is.
     pub fn raw(&mut self, s: &str) {
-        // Writing to a Vec cannot fail.
-        let _ = self.w.write_field(s);
+        self.text(s);
     }
 
-    /// A text cell from the input, made inert.
+    /// A text cell, made [`inert`].
     pub fn text(&mut self, s: &str) {
         match s.as_bytes().first() {
-            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(s) => {
                 self.scratch.clear();
                 self.scratch.push('\'');
                 self.scratch.push_str(s);
@@ -127,13 +128,53 @@ impl RowWriter {
     }
 }
 
-/// A text cell that no spreadsheet will run as a formula: a value starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV injection).
+/// A cell that no spreadsheet will run as a formula: a value starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'` (the OWASP advice against CSV injection),
+/// unless the whole value is a plain decimal number (`-0.5300`, `-1`, `+2`, `2.514e-7`), which a
+/// spreadsheet reads as that number and never as a formula. Applying it twice changes nothing.
+/// Every cell of every report goes through it (see `report::record_bytes` and
+/// [`RowWriter`]).
 pub fn inert(s: &str) -> String {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(s) => format!("'{s}"),
         _ => s.to_string(),
     }
+}
+
+/// A plain decimal number as the reports write them and spreadsheets read them: an optional
+/// sign, digits with an optional fraction (at least one digit in all), and an optional
+/// exponent (`e` or `E`, optional sign, digits). Nothing else: no spaces, no `inf`, no `NaN`.
+pub fn is_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
+    };
+    let mut n = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        n += digits(&mut i);
+    }
+    if n == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 #[cfg(test)]
@@ -204,13 +245,13 @@ mod tests {
         r.fixed(Some(-0.00001));
         r.fixed(None);
         r.bool(true);
+        r.fixed(Some(-1.5));
+        r.text("-2+3");
         r.end();
-        let mut w = super::super::csv_writer();
-        w.write_record([
-            "'=cmd", "a, \"b\"", "author", "42", "", "0.0000", "", "true",
-        ])
-        .unwrap();
-        assert_eq!(r.into_bytes(), w.into_inner().unwrap());
+        let want = super::super::record_bytes([
+            "=cmd", "a, \"b\"", "author", "42", "", "0.0000", "", "true", "-1.5000", "-2+3",
+        ]);
+        assert_eq!(r.into_bytes(), want);
     }
 
     #[test]
@@ -224,10 +265,57 @@ mod tests {
 
     #[test]
     fn formula_cells_are_made_inert() {
-        for bad in ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(inert(bad).starts_with('\''), "{bad}");
+        for bad in [
+            "=1+1",
+            "+cmd",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "-",
+            "+",
+            "-1-",
+            "-1e",
+            "-.",
+            "-inf",
+            "-NaN",
+            "- 1",
+            "=HYPERLINK(\"http://x\",\"y\")",
+        ] {
+            let made = inert(bad);
+            assert_eq!(made, format!("'{bad}"), "{bad:?}");
+            assert_eq!(inert(&made), made, "idempotent: {bad:?}");
         }
         assert_eq!(inert("Regime"), "Regime");
         assert_eq!(inert(""), "");
+        assert_eq!(inert("'=x"), "'=x");
+    }
+
+    /// Through the one writer every report uses, read back as a spreadsheet reads a CSV.
+    #[test]
+    fn every_written_cell_is_inert() {
+        let row = ["\tx", "\rx", "=1", "-0.53", "x", "-2+3", "@A1"];
+        let bytes = crate::report::record_bytes(row);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        let rec = r.records().next().unwrap().unwrap();
+        let got: Vec<&str> = rec.iter().collect();
+        assert_eq!(got, ["'\tx", "'\rx", "'=1", "-0.53", "x", "'-2+3", "'@A1"]);
+    }
+
+    #[test]
+    fn numbers_stay_numbers() {
+        for n in [
+            "-0.5300", "-1", "+2", "2.514e-7", "-1.5E+3", "-.5", "-5.", "0", "1e-5",
+        ] {
+            assert!(is_number(n), "{n}");
+            assert_eq!(inert(n), n, "{n}");
+        }
+        for not in [
+            "", "-", "1-2", "1e", "e5", "1.2.3", " 1", "1 ", "0x1f", "--1",
+        ] {
+            assert!(!is_number(not), "{not:?}");
+        }
     }
 }

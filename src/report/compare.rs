@@ -1,7 +1,7 @@
 //! The schemas of `keyness.csv` and `compare.csv`, rendered from the rows worked out in
 //! `crate::compare`.
 
-use super::{fixed, inert, pvalue};
+use super::{fixed, pvalue};
 use crate::compare::{CompareRow, KeynessRow, VoiceSel, keyness::Term};
 use crate::lexicon::LexiconSet;
 
@@ -53,7 +53,7 @@ pub fn keyness_records(set: &LexiconSet, voice: VoiceSel, rows: &[KeynessRow]) -
                         "entry",
                         lex.id.clone(),
                         lex.side.as_str().to_string(),
-                        inert(&entry.written),
+                        entry.written.to_string(),
                         entry.line.to_string(),
                     )
                 }
@@ -61,7 +61,7 @@ pub fn keyness_records(set: &LexiconSet, voice: VoiceSel, rows: &[KeynessRow]) -
                     "word",
                     String::new(),
                     String::new(),
-                    inert(w),
+                    w.to_string(),
                     String::new(),
                 ),
             };
@@ -74,11 +74,11 @@ pub fn keyness_records(set: &LexiconSet, voice: VoiceSel, rows: &[KeynessRow]) -
             };
             vec![
                 if r.one_vs_rest { "one_vs_rest" } else { "pair" }.to_string(),
-                inert(&r.source),
+                r.source.to_string(),
                 if r.one_vs_rest {
                     "(all others)".to_string()
                 } else {
-                    inert(&r.versus)
+                    r.versus.to_string()
                 },
                 voice.as_str().to_string(),
                 kind.to_string(),
@@ -157,8 +157,8 @@ pub fn compare_records(rows: &[CompareRow]) -> Vec<Vec<String>> {
                 None => String::new(),
             };
             vec![
-                inert(&r.source_a),
-                inert(&r.source_b),
+                r.source_a.to_string(),
+                r.source_b.to_string(),
                 r.measure.clone(),
                 r.test.as_str().to_string(),
                 r.n_a.to_string(),

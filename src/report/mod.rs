@@ -41,15 +41,25 @@ pub const CLEANING: &str = "cleaning.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
 
-/// A report could not be written.
+/// A report could not be written, or the output folder is not one to write into.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{path}: cannot write report: {source}")]
+    #[error(
+        "{path}: cannot write report: {source}; check that the folder is writable and the disk \
+         has room (the previous reports, if any, are left as they were)"
+    )]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// The output folder holds files framescope did not write.
+    #[error(
+        "{dir}: the output folder holds files framescope did not write: {found}; choose a new or \
+         empty folder with --out, or add --force to write the reports beside them (files named \
+         like a report are then replaced)"
+    )]
+    Foreign { dir: PathBuf, found: String },
 }
 
 type Out = BufWriter<File>;
@@ -64,23 +74,48 @@ pub struct Rendered {
     pub cleaning: Vec<u8>,
 }
 
-/// A CSV writer into memory, quoting exactly as every report does.
-pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+/// A CSV writer into memory, quoting exactly as every report does and making every cell
+/// [`inert`]: the one place where report cells are written, so no text cell can reach a
+/// spreadsheet as a formula whichever row it is in.
+pub(crate) struct CsvOut(csv::Writer<Vec<u8>>);
+
+impl CsvOut {
+    /// Write one record, every cell made [`inert`] (plain numbers are left as they are).
+    pub(crate) fn write_record<I, T>(&mut self, fields: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        // Writing to a Vec cannot fail.
+        let _ = self
+            .0
+            .write_record(fields.into_iter().map(|f| inert(f.as_ref())));
+    }
+
+    /// The bytes written so far.
+    pub(crate) fn into_inner(self) -> Vec<u8> {
+        self.0.into_inner().unwrap_or_default()
+    }
 }
 
-/// One CSV record as bytes.
+/// A [`CsvOut`] with CRLF line ends.
+pub(crate) fn csv_writer() -> CsvOut {
+    CsvOut(
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new()),
+    )
+}
+
+/// One CSV record as bytes, every cell made [`inert`].
 pub(crate) fn record_bytes<I, T>(fields: I) -> Vec<u8>
 where
     I: IntoIterator<Item = T>,
-    T: AsRef<[u8]>,
+    T: AsRef<str>,
 {
     let mut w = csv_writer();
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
+    w.write_record(fields);
+    w.into_inner()
 }
 
 struct Target {
@@ -122,15 +157,27 @@ fn io_err(path: &Path, source: std::io::Error) -> ReportError {
 }
 
 impl Reports {
-    /// Create the output folder if needed and open every streamed report under a temporary
-    /// name.
+    /// Create the output folder if needed, refuse a folder holding files framescope did not
+    /// write (see [`foreign_entries`]) unless `force`, remove the temporary files an
+    /// interrupted run left, and open every streamed report under a temporary name.
     pub fn create(
         dir: &Path,
         set: &LexiconSet,
         extra_columns: &[String],
         with_hits: bool,
+        force: bool,
     ) -> Result<Reports, ReportError> {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        if !force {
+            let found = foreign_entries(dir, set).map_err(|e| io_err(dir, e))?;
+            if !found.is_empty() {
+                return Err(ReportError::Foreign {
+                    dir: dir.to_path_buf(),
+                    found: describe_foreign(&found),
+                });
+            }
+        }
+        remove_stale_temporaries(dir);
         let mut targets = Vec::new();
         let mut open = |name: &str, header: Vec<String>| -> Result<Out, ReportError> {
             let tmp = dir.join(tmp_name(name));
@@ -193,11 +240,11 @@ impl Reports {
     /// Write one `skipped.csv` row.
     pub fn skip(&mut self, skip: &Skip) -> Result<(), ReportError> {
         let row = [
-            inert(&skip.origin.path.display().to_string()),
+            skip.origin.path.display().to_string(),
             skip.origin.line.map_or(String::new(), |l| l.to_string()),
-            inert(skip.id.as_deref().unwrap_or("")),
-            inert(skip.source.as_deref().unwrap_or("")),
-            inert(&skip.reason),
+            skip.id.clone().unwrap_or_default(),
+            skip.source.clone().unwrap_or_default(),
+            skip.reason.clone(),
         ];
         self.skipped
             .write_all(&record_bytes(row))
@@ -220,7 +267,8 @@ impl Reports {
             w.write_all(&record_bytes(row))
                 .map_err(|e| io_err(&tmp, e))?;
         }
-        w.flush().map_err(|e| io_err(&tmp, e))?;
+        let file = w.into_inner().map_err(|e| io_err(&tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| io_err(&tmp, e))?;
         self.targets.push(Target {
             tmp,
             dest: self.dir.join(name),
@@ -229,9 +277,31 @@ impl Reports {
     }
 
     /// Write `sources.csv`, `speakers.csv`, `frames.csv`, `keyness.csv`, `compare.csv` and
-    /// `manifest.json`, flush everything and rename each report into place; `manifest.json`
-    /// goes last and says the set is complete.
+    /// `manifest.json`, flush everything to disk and rename each report into place.
+    ///
+    /// The order is what makes a report set trustworthy: every new file is complete on disk
+    /// under its temporary name before anything visible changes; then the previous
+    /// `manifest.json` is removed (from here the folder claims no complete set), the reports
+    /// are renamed over the previous ones, and the new `manifest.json`, which records
+    /// `"complete": true` and the list of reports, is renamed into place last. A run that stops
+    /// before that (an error, Ctrl-C, a kill, a full disk) leaves the previous set as it was
+    /// (its temporary files are removed on error, or by the next run).
     pub fn finish(
+        self,
+        set: &LexiconSet,
+        outlets: &Outlets,
+        comparison: &Comparison,
+        info: &RunInfo,
+    ) -> Result<(), ReportError> {
+        let dir = self.dir.clone();
+        let result = self.finish_inner(set, outlets, comparison, info);
+        if result.is_err() {
+            remove_stale_temporaries(&dir);
+        }
+        result
+    }
+
+    fn finish_inner(
         mut self,
         set: &LexiconSet,
         outlets: &Outlets,
@@ -252,58 +322,187 @@ impl Reports {
             compare_records(&comparison.measures),
         )?;
         let dir = self.dir.clone();
-        for (name, w) in [
-            (ARTICLES, &mut self.articles),
-            (QUOTES, &mut self.quotes),
-            (CLEANING, &mut self.cleaning),
-            (SKIPPED, &mut self.skipped),
-        ] {
-            w.flush().map_err(|e| io_err(&dir.join(name), e))?;
+        let mut streamed = vec![
+            (ARTICLES, self.articles),
+            (QUOTES, self.quotes),
+            (CLEANING, self.cleaning),
+            (SKIPPED, self.skipped),
+        ];
+        if let Some(w) = self.hits {
+            streamed.push((HITS, w));
         }
-        if let Some(w) = self.hits.as_mut() {
-            w.flush().map_err(|e| io_err(&dir.join(HITS), e))?;
+        for (name, w) in streamed {
+            let file = w
+                .into_inner()
+                .map_err(|e| io_err(&dir.join(tmp_name(name)), e.into_error()))?;
+            file.sync_all()
+                .map_err(|e| io_err(&dir.join(tmp_name(name)), e))?;
         }
-        // Close the files before renaming them.
-        drop(self.articles);
-        drop(self.hits);
-        drop(self.quotes);
-        drop(self.cleaning);
-        drop(self.skipped);
+        let manifest = manifest_json(set, info, &self.targets);
+        let text = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
+        let tmp = dir.join(tmp_name(MANIFEST));
+        write_synced(&tmp, text.as_bytes())?;
+        self.targets.push(Target {
+            tmp,
+            dest: dir.join(MANIFEST),
+        });
+
+        // Nothing visible has changed yet. From here the folder holds no manifest until the
+        // new set is complete.
+        let old_manifest = dir.join(MANIFEST);
+        remove_if_present(&old_manifest)?;
         // A run without hits.csv must not leave an older hits.csv beside the new reports.
         let old_hits = dir.join(HITS);
-        if !self.targets.iter().any(|t| t.dest == old_hits) && old_hits.exists() {
-            std::fs::remove_file(&old_hits).map_err(|e| io_err(&old_hits, e))?;
+        if !self.targets.iter().any(|t| t.dest == old_hits) {
+            remove_if_present(&old_hits)?;
         }
+        // manifest.json is the last target.
         for t in &self.targets {
             std::fs::rename(&t.tmp, &t.dest).map_err(|e| io_err(&t.dest, e))?;
         }
-        // manifest.json last.
-        let manifest = manifest_json(set, info, &self.targets);
-        let tmp = dir.join(tmp_name(MANIFEST));
-        let dest = dir.join(MANIFEST);
-        {
-            let mut f = BufWriter::new(File::create(&tmp).map_err(|e| io_err(&tmp, e))?);
-            let text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
-            f.write_all(text.as_bytes()).map_err(|e| io_err(&tmp, e))?;
-            f.write_all(b"\n").map_err(|e| io_err(&tmp, e))?;
-            f.flush().map_err(|e| io_err(&tmp, e))?;
+        // Make the renames durable too (best effort: not every platform can sync a folder).
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
         }
-        std::fs::rename(&tmp, &dest).map_err(|e| io_err(&dest, e))?;
         Ok(())
     }
 
-    /// Remove the temporary files of a run that failed.
+    /// Remove the temporary files of a run that failed; the previous reports stay as they
+    /// were.
     pub fn abandon(self) {
-        let targets = self.targets;
+        let dir = self.dir;
         drop(self.articles);
         drop(self.hits);
         drop(self.quotes);
         drop(self.cleaning);
         drop(self.skipped);
-        for t in targets {
-            let _ = std::fs::remove_file(t.tmp);
-        }
+        remove_stale_temporaries(&dir);
     }
+}
+
+/// Write `bytes` to `path` and flush them to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let mut f = File::create(path).map_err(|e| io_err(path, e))?;
+    f.write_all(bytes).map_err(|e| io_err(path, e))?;
+    f.sync_all().map_err(|e| io_err(path, e))
+}
+
+fn remove_if_present(path: &Path) -> Result<(), ReportError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_err(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Every name a run of framescope writes into its output folder (`analyze` and `validate`).
+pub const ALL_REPORTS: [&str; 12] = [
+    ARTICLES, SOURCES, HITS, QUOTES, SPEAKERS, FRAMES, KEYNESS, COMPARE, CLEANING, SKIPPED,
+    MANIFEST, VALIDATION,
+];
+
+/// Remove the temporary files of a run that did not finish (killed, interrupted, or failed);
+/// anything that cannot be removed is left for the run to trip over with a clear error.
+fn remove_stale_temporaries(dir: &Path) {
+    for name in ALL_REPORTS {
+        let _ = std::fs::remove_file(dir.join(tmp_name(name)));
+    }
+}
+
+/// The first cells of a report's header row, which its first line starts with: how a file
+/// named like a report is recognised as one framescope wrote.
+fn header_prefix(name: &str, set: &LexiconSet) -> Option<String> {
+    let header = match name {
+        ARTICLES => article_header(set, &[]),
+        SOURCES => source_header(set),
+        HITS => hit_header(),
+        QUOTES => quote_header(),
+        SPEAKERS => speaker_header(),
+        FRAMES => frame_header(),
+        KEYNESS => keyness_header(),
+        COMPARE => compare_header(),
+        CLEANING => cleaning_header(),
+        SKIPPED => skip_header(),
+        VALIDATION => VALIDATION_HEADER.iter().map(|s| s.to_string()).collect(),
+        _ => return None,
+    };
+    Some(header.iter().take(3).cloned().collect::<Vec<_>>().join(","))
+}
+
+/// Whether the file at `path`, named `name`, is a report framescope wrote: a CSV report whose
+/// first line starts with that report's header, or a `manifest.json` that says
+/// `"tool": "framescope"`.
+fn is_our_report(path: &Path, name: &str, set: &LexiconSet) -> bool {
+    use std::io::Read as _;
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if name == MANIFEST {
+        // Our manifests are small; a large file by that name is not one of them.
+        if file.take(1 << 22).read_to_end(&mut head).is_err() {
+            return false;
+        }
+        return serde_json::from_slice::<serde_json::Value>(&head)
+            .is_ok_and(|v| v.get("tool").and_then(|t| t.as_str()) == Some("framescope"));
+    }
+    if file.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    header_prefix(name, set).is_some_and(|p| head.starts_with(p.as_bytes()))
+}
+
+/// The entries of `dir` framescope did not write, sorted by name: anything but its reports
+/// (recognised by name and content: a CSV report's header, a manifest's `"tool"`), its temporary files, hidden
+/// entries (`.gitignore`, `.DS_Store`) and README or LICENSE files (a note describing the
+/// reports, as in the repository's `reports/`). Such entries are never written or removed by a
+/// run; they are reported so that reports do not land by mistake in a folder of other files
+/// (the corpus folder, a home folder), or replace a file that only has a report's name.
+pub fn foreign_entries(dir: &Path, set: &LexiconSet) -> std::io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let stem = Path::new(&name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && (stem == "readme" || stem == "license") {
+            continue;
+        }
+        if is_file
+            && ALL_REPORTS.contains(&name.as_str())
+            && is_our_report(&entry.path(), &name, set)
+        {
+            continue;
+        }
+        found.push(if is_file { name } else { format!("{name}/") });
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `a`, `b`, `c` and N more, saying which carry a report's name without being one.
+fn describe_foreign(found: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut parts: Vec<String> = found
+        .iter()
+        .take(SHOWN)
+        .map(|n| {
+            if ALL_REPORTS.contains(&n.as_str()) {
+                format!("`{n}` (named like a report, but not one framescope wrote)")
+            } else {
+                format!("`{n}`")
+            }
+        })
+        .collect();
+    if found.len() > SHOWN {
+        parts.push(format!("and {} more", found.len() - SHOWN));
+    }
+    parts.join(", ")
 }
 
 fn manifest_json(set: &LexiconSet, info: &RunInfo, targets: &[Target]) -> serde_json::Value {
@@ -415,6 +614,16 @@ pub fn lexicon_listing(set: &LexiconSet, as_csv: bool) -> String {
 /// Name of the `framescope validate` report.
 pub const VALIDATION: &str = "validation.csv";
 
+const VALIDATION_HEADER: [&str; 7] = [
+    "metric",
+    "split_field",
+    "split_value",
+    "value",
+    "baseline",
+    "n",
+    "p",
+];
+
 /// Write `validation.csv` into `dir` (under a temporary name, then renamed into place).
 pub fn write_validation(
     dir: &Path,
@@ -426,22 +635,13 @@ pub fn write_validation(
     {
         let file = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
         let mut w = BufWriter::new(file);
-        let header = [
-            "metric",
-            "split_field",
-            "split_value",
-            "value",
-            "baseline",
-            "n",
-            "p",
-        ];
-        w.write_all(&record_bytes(header))
+        w.write_all(&record_bytes(VALIDATION_HEADER))
             .map_err(|e| io_err(&tmp, e))?;
         for f in figures {
             let row = [
                 f.metric.to_string(),
-                inert(&f.split_field),
-                inert(&f.split_value),
+                f.split_field.clone(),
+                f.split_value.clone(),
                 fixed(f.value),
                 fixed(f.baseline),
                 f.n.to_string(),

@@ -1,7 +1,7 @@
 //! Per-outlet rows: the schemas of `sources.csv` and `speakers.csv`.
 
+use super::fixed;
 use super::rows::{count_columns, side_counts};
-use super::{fixed, inert};
 use crate::aggregate::{OutletAcc, Outlets, summarize};
 use crate::lexicon::{LexiconSet, Role, Side};
 use crate::score::{balance, measure_names, weighted_hits};
@@ -73,7 +73,7 @@ fn source_row(set: &LexiconSet, rank: usize, name: &str, acc: &OutletAcc) -> Vec
     let summaries: Vec<_> = acc.measures.iter().map(summarize).collect();
     let mut row = vec![
         rank.to_string(),
-        inert(name),
+        name.to_string(),
         acc.articles.to_string(),
         acc.words.to_string(),
         acc.sentences.to_string(),
@@ -145,8 +145,8 @@ pub fn speaker_rows(outlets: &Outlets) -> Vec<Vec<String>> {
         });
         for ((name, kind), s) in speakers {
             rows.push(vec![
-                inert(outlet),
-                inert(name),
+                outlet.to_string(),
+                name.to_string(),
                 kind.as_str().to_string(),
                 s.quotes.to_string(),
                 s.quoted_words.to_string(),
@@ -188,7 +188,7 @@ pub fn frame_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<Vec<String>> {
         for &i in &frames {
             let hits = get(&acc.author, i) + get(&acc.quoted, i);
             rows.push(vec![
-                inert(outlet),
+                outlet.to_string(),
                 set.lexicons[i].id.clone(),
                 hits.to_string(),
                 fixed((total > 0).then(|| hits as f64 / total as f64)),

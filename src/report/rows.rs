@@ -62,6 +62,7 @@ pub fn article_header(set: &LexiconSet, extra_columns: &[String]) -> Vec<String>
         "author",
         "input",
         "encoding",
+        "cut_bytes",
         "headline_words",
         "headline_in_text",
         "removed_lines",
@@ -104,6 +105,7 @@ fn article_row(
     }
     r.text(&a.origin.to_string());
     r.raw(a.encoding.as_str());
+    r.int(a.cut_bytes);
     r.int(s.headline_words);
     r.bool(s.headline_in_text);
     r.int(s.removed_lines);
