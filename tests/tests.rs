@@ -2399,7 +2399,10 @@ fn every_bad_input_is_accounted_for() {
     assert!(reason("binary.txt").2.contains("binary data"));
     let (input, line, why) = reason("duplicate id");
     assert!(input.ends_with("copy.txt"), "{input}");
-    assert!(why.contains("good.txt"), "names the first: {why}");
+    assert!(
+        why.contains("an article read earlier has the same id"),
+        "{why}"
+    );
     let _ = line;
     let (input, line, why) = reason("\"../../etc/passwd\"");
     assert!(
@@ -2466,11 +2469,6 @@ fn every_bad_input_is_accounted_for() {
     assert_eq!(lines, ["2", "6", "7", "8", "9"], "{skipped:#?}");
     assert!(skipped[0]["reason"].contains("{not json at all"));
     assert!(skipped[1]["reason"].contains("duplicate id \"1\""));
-    assert!(
-        skipped[1]["reason"].contains("feed.jsonl:1"),
-        "{:?}",
-        skipped[1]
-    );
     assert!(skipped[2]["reason"].contains("NUL byte"));
     let articles = read_csv(&out.join("articles.csv"));
     let big_row = articles.iter().find(|a| a["id"] == "big").unwrap();
