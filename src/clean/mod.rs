@@ -23,7 +23,7 @@ pub mod patterns;
 pub mod repeat;
 
 use crate::score::title_key;
-use crate::text::{Edit, EditKind, count_words, normalize_fragment};
+use crate::text::{Edit, EditKind, count_words, normalize_fragment, normalize_fragment_cow};
 
 pub use patterns::{Boilerplate, PatternFile, Scope};
 pub use repeat::{LineCounter, Repeated, article_keys};
@@ -151,7 +151,7 @@ struct Line<'a> {
     markup: Vec<markup::MarkupEdit>,
     bare: std::borrow::Cow<'a, str>,
     /// Markup out, quotes straightened, spacing collapsed.
-    plain: String,
+    plain: std::borrow::Cow<'a, str>,
     words: usize,
     removed: Option<(Signal, String, String)>,
 }
@@ -187,7 +187,10 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
             let mut edits = Vec::new();
             markup::line_edits(trimmed, start + lead, &mut edits);
             let bare = markup::apply(trimmed, start + lead, &edits);
-            let plain = normalize_fragment(&bare);
+            let plain = match &bare {
+                std::borrow::Cow::Borrowed(b) => normalize_fragment_cow(b),
+                std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(normalize_fragment(o)),
+            };
             let words = if plain.is_empty() {
                 0
             } else {

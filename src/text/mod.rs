@@ -48,7 +48,7 @@ mod tests;
 use std::ops::Range;
 
 pub use crate::span::Span;
-pub use normalize::{Edit, EditKind, normalize_fragment};
+pub use normalize::{Edit, EditKind, normalize_fragment, normalize_fragment_cow};
 pub use words::{char_offsets, count_words, fold_case};
 pub(crate) use wrap::joins as joins_wrapped;
 

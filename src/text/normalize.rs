@@ -47,17 +47,37 @@ fn is_graphic(b: u8) -> bool {
     (0x21..=0x7E).contains(&b)
 }
 
+/// [`normalize_fragment`] without a copy when the fragment is already normal.
+pub fn normalize_fragment_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_normal_fragment(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalize_fragment(s))
+    }
+}
+
+/// Printable ASCII with single inner spaces is already normal.
+fn is_normal_fragment(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &c in b {
+        let space = c == b' ';
+        if !(is_graphic(c) || space) || (space && prev_space) {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
 /// Applies the document character mapping to a short fragment (for example a lexicon entry):
 /// quotes, dashes and spaces folded, invisible characters deleted, every whitespace run
 /// (line breaks included) collapsed to one ASCII space, and the result trimmed.
 pub fn normalize_fragment(s: &str) -> String {
-    // Printable ASCII with single inner spaces is already normal.
-    let b = s.as_bytes();
-    if b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && b.iter().all(|&c| is_graphic(c) || c == b' ')
-        && !b.windows(2).any(|w| w == b"  ")
-    {
+    if is_normal_fragment(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());

@@ -40,23 +40,30 @@ enum WordClass {
     Other,
 }
 
-fn word_class(b: u8) -> WordClass {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
-        b'0'..=b'9' => WordClass::Digit,
-        b'_' => WordClass::Underscore,
-        b':' => WordClass::MidLetter,
-        b'.' | b'\'' => WordClass::MidNumLet,
-        b',' | b';' => WordClass::MidNum,
-        _ => WordClass::Other,
+/// The [`WordClass`] of every byte (non-ASCII bytes are `Other`; callers give ASCII only).
+static WORD_CLASS: [WordClass; 256] = {
+    let mut t = [WordClass::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
+            b'0'..=b'9' => WordClass::Digit,
+            b'_' => WordClass::Underscore,
+            b':' => WordClass::MidLetter,
+            b'.' | b'\'' => WordClass::MidNumLet,
+            b',' | b';' => WordClass::MidNum,
+            _ => WordClass::Other,
+        };
+        b += 1;
     }
-}
+    t
+};
 
 /// `unicode_words().count()` of ASCII text: rules WB5 to WB13b (whitespace breaks, like any
 /// other byte of class `Other`), and a segment is a word when it holds a letter or a digit.
 fn count_ascii_words(chunk: &[u8]) -> usize {
     use WordClass::*;
-    let class = |i: usize| chunk.get(i).map_or(Other, |&b| word_class(b));
+    let class = |i: usize| chunk.get(i).map_or(Other, |&b| WORD_CLASS[usize::from(b)]);
     let mut count = 0;
     let mut i = 0;
     while i < chunk.len() {
@@ -71,8 +78,18 @@ fn count_ascii_words(chunk: &[u8]) -> usize {
         while i < chunk.len() {
             let c = class(i);
             match c {
-                Letter | Digit | Underscore => {
-                    alnum |= c != Underscore;
+                Letter | Digit => {
+                    alnum = true;
+                    prev = c;
+                    i += 1;
+                    // the rest of a run of letters (the common case) in a tight loop
+                    if c == Letter {
+                        while i < chunk.len() && chunk[i].is_ascii_alphabetic() {
+                            i += 1;
+                        }
+                    }
+                }
+                Underscore => {
                     prev = c;
                     i += 1;
                 }
