@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::aggregate::{OutletAcc, Outlets};
+use crate::aggregate::Outlets;
 use crate::clean::{self, Cleaner, LineCounter, Repeated, article_keys};
 use crate::compare;
 use crate::config::Config;
@@ -19,7 +19,7 @@ use crate::corpus::{self, Item, Skip};
 use crate::lexicon::LexiconSet;
 use crate::progress::Progress;
 use crate::report::{Rendered, Reports, RunInfo, cleaning_rows, render};
-use crate::score::{Analyzer, Detail};
+use crate::score::{Analyzer, ArticleScore, ByVoice, Detail};
 
 /// Articles per batch handed to the worker pool.
 const BATCH_ARTICLES: usize = 256;
@@ -146,13 +146,15 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                     match result {
                         Scored::Article {
                             source,
-                            acc,
+                            folded,
                             rows,
                             text_bytes,
                         } => {
                             bytes += text_bytes;
                             reports.write(&rows)?;
-                            *outlets.entry(source).or_default() += &acc;
+                            let acc = outlets.entry(source).or_default();
+                            acc.add_article(&folded.score, &folded.measures);
+                            acc.add_words(&folded.words);
                             outcome.scored += 1;
                         }
                         Scored::Skip(skip, cleaning) => {
@@ -295,12 +297,21 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
 enum Scored {
     Article {
         source: String,
-        acc: Box<OutletAcc>,
+        /// What the writer folds into the outlet's accumulator.
+        folded: Box<Folded>,
         rows: Rendered,
         /// Bytes of the article's text (for the progress line).
         text_bytes: u64,
     },
     Skip(Skip, Vec<u8>),
+}
+
+/// The parts of an analysis that go into the outlet's accumulator (`OutletAcc::add_article`,
+/// `OutletAcc::add_words`), folded in by the writer in input order.
+struct Folded {
+    score: ArticleScore,
+    measures: Vec<Option<f64>>,
+    words: Vec<(String, ByVoice)>,
 }
 
 fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
@@ -312,10 +323,12 @@ fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
         Ok(analysis) => {
             let measures = analysis.score.measures(&analyzer.set);
             let rows = render(&analyzer.set, &article, &analysis, &measures, detail.hits);
-            let mut acc = OutletAcc::from_article(&analysis.score, &measures);
-            acc.add_words(&analysis.words);
             Scored::Article {
-                acc: Box::new(acc),
+                folded: Box::new(Folded {
+                    score: analysis.score,
+                    measures,
+                    words: analysis.words,
+                }),
                 text_bytes: article.text.len() as u64,
                 source: article.source,
                 rows,

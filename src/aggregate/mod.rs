@@ -160,6 +160,52 @@ impl OutletAcc {
         }
     }
 
+    /// Fold one article in: exactly `*self += &OutletAcc::from_article(s, measures)`, without
+    /// building the article's own accumulator (its vectors, maps and one-value medians).
+    pub fn add_article(&mut self, s: &ArticleScore, measures: &[Option<f64>]) {
+        self.articles += 1;
+        self.words += s.words;
+        self.quoted_words += s.quoted_words;
+        self.sentences += s.sentences;
+        self.headline_words += s.headline_words;
+        self.attributions += s.attributions;
+        add_vec(&mut self.author, &s.author, |x, y| *x += *y);
+        add_vec(&mut self.author_weight, &s.author_weight, |x, y| *x += *y);
+        add_vec(&mut self.quoted, &s.quoted, |x, y| *x += *y);
+        add_vec(&mut self.headline, &s.headline, |x, y| *x += *y);
+        for (k, c) in &s.speakers {
+            let acc = SpeakerAcc {
+                quotes: c.quotes,
+                quoted_words: c.quoted_words,
+                paraphrases: c.paraphrases,
+                articles: 1,
+            };
+            match self.speakers.get_mut(k) {
+                Some(v) => *v += &acc,
+                None => {
+                    self.speakers.insert(k.clone(), acc);
+                }
+            }
+        }
+        if let Some(i) = s.dominant_frame {
+            *self.dominant_frames.entry(i).or_default() += 1;
+        }
+        if self.measures.len() < measures.len() {
+            self.measures.resize(measures.len(), MeasureAcc::default());
+        }
+        for (acc, m) in self.measures.iter_mut().zip(measures) {
+            if let Some(x) = *m {
+                let mut one = stats::Moments::default();
+                one.push(x);
+                acc.moments += &one;
+                acc.median.push(x);
+            }
+        }
+        for (&k, &hits) in &s.entries {
+            *self.entries.entry(k).or_default() += &TermAcc::of_article(hits);
+        }
+    }
+
     /// Add one article's word counts (`Analysis::words`) to `vocabulary`.
     pub fn add_words(&mut self, words: &[(String, ByVoice)]) {
         for (w, hits) in words {
@@ -271,6 +317,44 @@ mod tests {
     }
 
     proptest! {
+        /// Folding an article in place gives exactly what merging its own accumulator gives.
+        #[test]
+        fn adding_an_article_is_merging_its_accumulator(xs in proptest::collection::vec((1u64..5000, 0u64..50, proptest::option::of(-1.0f64..1.0)), 1..60)) {
+            let mut merged = OutletAcc::default();
+            let mut added = OutletAcc::default();
+            for &(w, h, b) in &xs {
+                let m = [Some(h as f64 / 7.0), b];
+                let one = acc(w, h, &m);
+                merged += &one;
+                let mut score = ArticleScore {
+                    words: w,
+                    sentences: 1,
+                    headline_words: 2,
+                    headline_in_text: true,
+                    author: vec![h],
+                    author_weight: vec![h as f64 * 0.1],
+                    quoted: vec![1],
+                    headline: vec![0],
+                    attributions: Attributions { direct: h % 3, ..Attributions::default() },
+                    dominant_frame: (h % 2 == 0).then_some(0),
+                    ..ArticleScore::default()
+                };
+                score.entries.insert((0, (h % 3) as u32), [h, h % 2, 0]);
+                score.speakers.insert(
+                    (format!("S{}", h % 4), SpeakerKind::Person),
+                    crate::score::SpeakerCount { quotes: 1, quoted_words: w % 7, paraphrases: 0 },
+                );
+                let mut reference = OutletAcc::default();
+                reference += &OutletAcc::from_article(&score, &m);
+                let mut folded = OutletAcc::default();
+                folded.add_article(&score, &m);
+                prop_assert_eq!(&reference, &folded);
+                added.add_article(&score, &m);
+            }
+            prop_assert_eq!(merged.articles, added.articles);
+            prop_assert_eq!(&merged.measures, &added.measures);
+        }
+
         #[test]
         fn merging_is_order_independent(xs in proptest::collection::vec((1u64..5000, 0u64..50, proptest::option::of(-1.0f64..1.0)), 1..60), split in 0usize..60) {
             let parts: Vec<OutletAcc> = xs.iter().map(|&(w, h, b)| acc(w, h, &[Some(h as f64), b])).collect();
