@@ -73,12 +73,7 @@ impl RowWriter {
         }
     }
 
-    /// A cell of ours (a name or a keyword), made inert all the same: every cell is.
-    pub fn raw(&mut self, s: &str) {
-        self.text(s);
-    }
-
-    /// A text cell, made [`inert`].
+    /// A text cell (input text, or a name or keyword of ours: every cell is made [`inert`]).
     pub fn text(&mut self, s: &str) {
         match s.as_bytes().first() {
             Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(s) => {
@@ -102,12 +97,12 @@ impl RowWriter {
     pub fn opt_int<N: itoa::Integer>(&mut self, n: Option<N>) {
         match n {
             Some(n) => self.int(n),
-            None => self.raw(""),
+            None => self.text(""),
         }
     }
 
     pub fn bool(&mut self, b: bool) {
-        self.raw(if b { "true" } else { "false" });
+        self.text(if b { "true" } else { "false" });
     }
 
     pub fn fixed(&mut self, x: Option<f64>) {
@@ -239,7 +234,7 @@ mod tests {
         let mut r = RowWriter::new();
         r.text("=cmd");
         r.text("a, \"b\"");
-        r.raw("author");
+        r.text("author");
         r.int(42u64);
         r.opt_int(None::<usize>);
         r.fixed(Some(-0.00001));

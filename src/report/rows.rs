@@ -104,7 +104,7 @@ fn article_row(
         r.text(t);
     }
     r.text(&a.origin.to_string());
-    r.raw(a.encoding.as_str());
+    r.text(a.encoding.as_str());
     r.int(a.cut_bytes);
     r.int(s.headline_words);
     r.bool(s.headline_in_text);
@@ -129,13 +129,13 @@ fn article_row(
     r.int(frames);
     match s.dominant_frame {
         Some(i) => {
-            r.raw(&set.lexicons[i].id);
+            r.text(&set.lexicons[i].id);
             let n = s.author[i] + s.quoted[i];
             r.fixed(Some(n as f64 / frames as f64));
         }
         None => {
-            r.raw("");
-            r.raw("");
+            r.text("");
+            r.text("");
         }
     }
     let rates = &measures[MEASURES.len()..];
@@ -231,7 +231,7 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
         r.text(&article.source);
         if rm.signal == Signal::Html {
             for _ in 0..5 {
-                r.raw("");
+                r.text("");
             }
         } else {
             r.int(rm.line);
@@ -240,7 +240,7 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
             r.int(char_at(rm.start));
             r.int(char_at(rm.end));
         }
-        r.raw(rm.signal.as_str());
+        r.text(rm.signal.as_str());
         r.text(&rm.reason);
         r.text(&rm.detail);
         let text = if rm.signal == Signal::Html {
@@ -292,10 +292,10 @@ pub fn render(
             let entry = &lex.entries[h.entry];
             r.text(&article.id);
             r.text(&article.source);
-            r.raw(h.voice.as_str());
-            r.raw(h.field.as_str());
-            r.raw(&lex.id);
-            r.raw(lex.side.as_str());
+            r.text(h.voice.as_str());
+            r.text(h.field.as_str());
+            r.text(&lex.id);
+            r.text(lex.side.as_str());
             r.fixed(Some(set.hit_weight(h.lexicon, h.entry)));
             r.text(&entry.written);
             r.int(entry.line);
@@ -317,13 +317,13 @@ pub fn render(
         for q in &analysis.quotes {
             r.text(&article.id);
             r.text(&article.source);
-            r.raw(q.kind);
+            r.text(q.kind);
             r.int(q.words);
             r.text(&q.speaker);
-            r.raw(q.speaker_kind.as_str());
+            r.text(q.speaker_kind.as_str());
             r.text(&q.speaker_resolved);
             r.text(&q.cue);
-            r.raw(q.cue_class);
+            r.text(q.cue_class);
             r.int(q.bytes.start);
             r.int(q.bytes.end);
             r.int(q.chars.start);
