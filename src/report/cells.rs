@@ -128,7 +128,7 @@ impl RowWriter {
 /// unless the whole value is a plain decimal number (`-0.5300`, `-1`, `+2`, `2.514e-7`), which a
 /// spreadsheet reads as that number and never as a formula. Applying it twice changes nothing.
 /// Every cell of every report goes through it (see `report::record_bytes` and
-/// [`RowWriter`]).
+/// the per-article `RowWriter`).
 pub fn inert(s: &str) -> String {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(s) => format!("'{s}"),
