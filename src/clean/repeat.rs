@@ -35,37 +35,38 @@ pub fn bare_line_key(source: &str, line: &str) -> Option<u64> {
 
 /// The part of every key of `source` that depends on the outlet.
 fn source_seed(source: &str) -> u64 {
-    let mut h = KeyHash::default();
+    let mut h = KeyHash { h: 0, len: 0 };
     for &b in source.as_bytes() {
-        h.byte(b);
+        h.mix(u64::from(b));
     }
-    h.byte(0);
     h.finish()
 }
 
-/// [`bare_line_key`] with the outlet's [`source_seed`].
+/// [`bare_line_key`] with the outlet's [`source_seed`]. Runs of ASCII letters and digits (most
+/// of a line) are taken eight bytes at a time; other letters one at a time.
 fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
-    let mut h = KeyHash {
-        h: seed,
-        ..KeyHash::default()
-    };
+    let mut h = KeyHash { h: seed, len: 0 };
     let mut words = 0;
     let mut in_word = false;
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                if !in_word {
-                    words += 1;
-                    in_word = true;
-                    h.byte(0xff); // separates words: `ab c` is not `a bc`
-                }
-                h.byte(b.to_ascii_lowercase());
-            } else {
-                in_word = false;
+        if b.is_ascii_alphanumeric() {
+            if !in_word {
+                words += 1;
+                in_word = true;
+                h.mix(WORD_START); // separates words: `ab c` is not `a bc`
             }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            h.ascii_run(&bytes[start..i]);
+            continue;
+        }
+        if b < 0x80 {
+            in_word = false;
             i += 1;
             continue;
         }
@@ -75,13 +76,10 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
             if !in_word {
                 words += 1;
                 in_word = true;
-                h.byte(0xff);
+                h.mix(WORD_START);
             }
-            let mut buf = [0; 4];
             for l in c.to_lowercase() {
-                for &x in l.encode_utf8(&mut buf).as_bytes() {
-                    h.byte(x);
-                }
+                h.mix(NON_ASCII | u64::from(l));
             }
         } else {
             in_word = false;
@@ -90,44 +88,43 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
     (words >= MIN_WORDS).then(|| h.finish())
 }
 
-/// A 64-bit hash that takes its input eight bytes at a time (a byte-at-a-time hash was a
-/// twentieth of the run): bytes are packed into a word, each full word is mixed in with a
-/// multiply, and the end goes through the SplitMix64 finaliser. The same on every machine and
-/// run. Keys only meet other keys of the same run, so the function may change between
-/// versions.
-#[derive(Default)]
+/// What [`KeyHash`] mixes in at a word start, and the mark of a non-ASCII letter: neither can
+/// be a chunk of ASCII letters and digits (those have no byte at or above 0x80).
+const WORD_START: u64 = u64::MAX;
+const NON_ASCII: u64 = 1 << 63;
+
+/// A 64-bit hash of a line's words: each item (a word start, eight lowercased ASCII letters
+/// or digits, a non-ASCII letter) is mixed in with a multiply, and the end goes through the
+/// SplitMix64 finaliser. The same on every machine and run. Keys only meet other keys of the
+/// same run, so the function may change between versions.
 struct KeyHash {
     h: u64,
-    word: u64,
-    /// Bytes in `word`, and bytes in all.
-    n: u32,
+    /// Items mixed in.
     len: u64,
 }
 
 impl KeyHash {
     #[inline]
-    fn byte(&mut self, b: u8) {
-        self.word = (self.word << 8) | u64::from(b);
-        self.n += 1;
-        if self.n == 8 {
-            self.mix();
+    fn mix(&mut self, x: u64) {
+        self.h = (self.h ^ x)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(31);
+        self.len += 1;
+    }
+
+    /// ASCII letters and digits, lowercased (`| 0x20` lowercases a letter and keeps a digit).
+    #[inline]
+    fn ascii_run(&mut self, run: &[u8]) {
+        for chunk in run.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let mut x = u64::from_le_bytes(word);
+            x |= 0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - chunk.len())));
+            self.mix(x);
         }
     }
 
-    #[inline]
-    fn mix(&mut self) {
-        self.h = (self.h ^ self.word)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(31);
-        self.len += u64::from(self.n);
-        self.word = 0;
-        self.n = 0;
-    }
-
-    fn finish(mut self) -> u64 {
-        // the unfinished word, then the length: `ab` and `\0ab` cannot meet (no key byte is 0
-        // but the seed's end marker), and neither can inputs of different lengths
-        self.mix();
+    fn finish(self) -> u64 {
         let mut z = self.h ^ self.len.wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
