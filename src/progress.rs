@@ -1,5 +1,5 @@
 //! The progress line on standard error for long runs: articles, megabytes of text, speed, and
-//! (when the input's size is known) the share done and the time left. Drawn only when standard
+//! (when the input's size is known) a bar, the share done and the time left. Drawn only when standard
 //! error is a terminal and `--quiet` is off, at most five times a second; the reports never
 //! depend on it.
 
@@ -88,7 +88,8 @@ impl Progress {
                 0.0
             };
             line.push_str(&format!(
-                ", {:.0} %, about {} left",
+                " [{}] {:.0} %, about {} left",
+                bar(share),
                 share * 100.0,
                 clock(left)
             ));
@@ -101,6 +102,12 @@ impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
     }
+}
+
+/// A bar of 20 cells, `share` of them filled.
+fn bar(share: f64) -> String {
+    let filled = ((share * 20.0).floor() as usize).min(20);
+    format!("{}{}", "#".repeat(filled), ".".repeat(20 - filled))
 }
 
 /// `m:ss` or `h:mm:ss`.
@@ -160,7 +167,8 @@ mod tests {
         let line = p.line(Duration::from_secs(5));
         assert_eq!(
             line,
-            "framescope: scoring: 2000 articles, 25.0 MB, 5.0 MB/s, 25 %, about 0:15 left"
+            "framescope: scoring: 2000 articles, 25.0 MB, 5.0 MB/s [#####...............] 25 %, \
+             about 0:15 left"
         );
         p.total = None;
         assert!(!p.line(Duration::from_secs(5)).contains('%'));
