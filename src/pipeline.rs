@@ -1,10 +1,11 @@
 //! Runs the stages in order. A first pass counts each outlet's lines for the cleaning step's
 //! repetition signal (when the input can be read twice). Then one streaming pass: the corpus
 //! is read on the calling thread in batches; a second thread cleans and scores each batch on a
-//! worker pool and writes its rows in input order, folding each article into its outlet's
-//! accumulator. Only the accumulators (and the bounded line counts) outlive a batch, so memory
-//! stays flat as the corpus grows, and because rows and sums are taken in input order the
-//! reports are byte-identical whatever the thread count.
+//! worker pool, and a third writes its rows in input order, folding each article into its
+//! outlet's accumulator. Only the accumulators, the bounded line counts and the reader's
+//! duplicate-id hashes (16 bytes an article) outlive a batch, so memory stays bounded as the
+//! corpus grows, and because rows and sums are taken in input order the reports are
+//! byte-identical whatever the thread count.
 
 use std::sync::mpsc;
 
