@@ -829,7 +829,9 @@ fn yaml_events(b: &mut Builder, text: &str) {
                 return;
             }
         };
-        let n = mark.line();
+        // An event at the end of input (an empty last item with no line break after it) is
+        // placed on a line after the last one: report it on the last line.
+        let n = mark.line().min(all.len().max(1));
         match event {
             Event::StreamEnd => break,
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
@@ -1330,6 +1332,25 @@ mod tests {
             imp.problems
                 .iter()
                 .any(|p| p.line == 2 && p.message.contains("empty term")),
+            "{:?}",
+            imp.problems
+        );
+    }
+
+    /// Regression (found by fuzzing in CI, `fuzz_dictionary_readers`): an empty last list item
+    /// with no line break after it was warned about on a line after the last one.
+    #[test]
+    fn yaml_empty_last_item_names_the_last_line() {
+        let imp = import("d.yml", "d", b"\x0e :\n  - ", None);
+        assert!(!imp.problems.is_empty(), "{imp:?}");
+        for p in &imp.problems {
+            assert!(p.line <= 2, "{p:?}");
+        }
+        let imp = import("d.yml", "d", b"the:\n  - ok\n  - ", None);
+        assert!(
+            imp.problems
+                .iter()
+                .any(|p| p.line == 3 && p.message.contains("empty term")),
             "{:?}",
             imp.problems
         );
