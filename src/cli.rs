@@ -29,6 +29,46 @@ pub enum Command {
     /// Inspect the lexicons in use, check lexicon and dictionary files, convert dictionaries.
     #[command(subcommand)]
     Lexicons(LexiconsCommand),
+    /// Print one article as the analyzer sees it: hits coloured by side with their category,
+    /// quotations with their speaker and cue, page chrome struck through, then the scores.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The article: a .txt/.md/.html file, or a .jsonl/.csv file or folder from which --id
+    /// picks one (the first article without it).
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// Which article of FILE to show (its id, as in articles.csv).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Colours: `auto` when standard output is a terminal and NO_COLOR is not set.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// How to read FILE; `auto` decides from the path.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// Read an article attribute from another JSONL key or CSV column, as for `analyze`.
+    #[arg(long = "field", value_name = "ATTR=NAME")]
+    pub fields: Vec<String>,
+
+    #[command(flatten)]
+    pub lexicons: LexiconArgs,
+
+    #[command(flatten)]
+    pub cleaning: CleaningArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,7 @@ pub mod cli;
 pub mod compare;
 pub mod config;
 pub mod corpus;
+pub mod explain;
 pub mod html;
 pub mod lexicon;
 pub mod pipeline;

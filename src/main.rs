@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use framescope::cli::{Cli, Command, LexiconsCommand, SideArg, VoiceArg};
+use framescope::cli::{Cli, ColorArg, Command, ExplainArgs, LexiconsCommand, SideArg, VoiceArg};
 use framescope::config::{Config, LexiconConfig, label_filters};
 use framescope::{lexicons_table, pipeline};
 
@@ -93,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Explain(args) => explain(&args),
         Command::Lexicons(LexiconsCommand::Check(args)) => {
             let mut out = std::io::stdout().lock();
             let (mut any, mut fatal) = (false, false);
@@ -207,4 +208,81 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `framescope explain`: find the article, score it with its hits, print it marked.
+fn explain(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    use framescope::corpus::{self, InputFormat, Item};
+    use std::io::IsTerminal;
+
+    let cfg = LexiconConfig::from_args(&args.lexicons)?;
+    let set = pipeline::load_lexicons(&cfg, false)?;
+    let boilerplate = framescope::clean::patterns::load(true, &args.cleaning.boilerplate)?;
+    let analyzer =
+        framescope::score::Analyzer::new(set)?.with_cleaner(framescope::clean::Cleaner {
+            markup: true,
+            chrome: !args.cleaning.keep_boilerplate,
+            boilerplate,
+            repeated: None,
+        });
+    let spec = corpus::InputSpec {
+        path: args.input.clone(),
+        format: match args.format {
+            framescope::cli::FormatArg::Auto => InputFormat::Auto,
+            framescope::cli::FormatArg::Folder => InputFormat::Folder,
+            framescope::cli::FormatArg::Jsonl => InputFormat::Jsonl,
+            framescope::cli::FormatArg::Csv => InputFormat::Csv,
+        },
+        fields: framescope::config::field_map(&args.fields)?,
+        html: corpus::HtmlMode::Auto,
+        max_article_bytes: corpus::DEFAULT_MAX_ARTICLE_BYTES,
+    };
+    let wanted = |id: Option<&str>| args.id.as_deref().is_none_or(|w| id == Some(w));
+    let mut article = None;
+    for item in corpus::open(&spec)? {
+        match item {
+            Item::Article(a) if wanted(Some(&a.id)) => {
+                article = Some(a);
+                break;
+            }
+            Item::Skip(skip) if args.id.is_some() && wanted(skip.id.as_deref()) => {
+                anyhow::bail!("{}: not scored: {}", skip.origin, skip.reason);
+            }
+            _ => {}
+        }
+    }
+    let Some(article) = article else {
+        anyhow::bail!(
+            "{}: {}; the ids are the `id` column of articles.csv",
+            args.input.display(),
+            match &args.id {
+                Some(id) => format!("no article with the id {id:?}"),
+                None => "no article to show".to_string(),
+            }
+        );
+    };
+    let detail = framescope::score::Detail {
+        hits: true,
+        words: false,
+    };
+    let analysis = match analyzer.analyze_with(&article, detail) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("framescope: {}: not scored: {e}", article.origin);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let text = framescope::explain::explain(&analyzer.set, &article, &analysis, color);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

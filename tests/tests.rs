@@ -2498,3 +2498,85 @@ fn every_bad_input_is_accounted_for() {
         skipped[0]
     );
 }
+
+/// `framescope explain`: hits marked with their category, quotations with speaker and cue,
+/// chrome struck through, the scores after the text; plain without a terminal, ANSI colours
+/// with `--color always`; a clear error for an id that is not there.
+#[test]
+fn explain_marks_hits_quotes_and_chrome() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = write(
+        tmp.path(),
+        "feed.jsonl",
+        concat!(
+            r#"{"id":"one","source":"Daily","title":"","text":"Skipped article."}"#,
+            "\n",
+            r#"{"id":"two","source":"Daily","title":"Talks in Moscow","text":"Talks in Moscow\n\nThe regime said talks went well, officials said.\n\n\"We are proud of this deal,\" the minister said.\n\nShare this article"}"#,
+            "\n"
+        )
+        .as_bytes(),
+    );
+    let feed = feed.to_str().unwrap();
+    let r = run(&["explain", feed, "--id", "two"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = &r.stdout;
+    assert!(
+        !out.contains('\x1b'),
+        "no colours when stdout is not a terminal:\n{out}"
+    );
+    assert!(out.contains("[regime]{advocacy."), "{out}");
+    assert!(out.contains("[said]{attribution.neutral_cues}"), "{out}");
+    assert!(
+        out.contains(
+            "«\"[We]{advocacy.us_them} are proud of this deal,\"»(the minister; said (neutral))"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("~~Share this article~~{removed: boilerplate."),
+        "{out}"
+    );
+    assert!(out.contains("advocacy_index"), "{out}");
+    assert!(
+        out.contains("  words                        17\n"),
+        "counts as integers: {out}"
+    );
+    // no text is lost: without the marks, the article is all there
+    let body = out.split("\n\nscores").next().unwrap();
+    for piece in [
+        "The regime said talks went well, officials said.",
+        "the minister said.",
+    ] {
+        let plain: String = body
+            .replace(['[', ']', '«', '»'], "")
+            .split('{')
+            .map(|s| s.split_once('}').map_or(s, |(_, rest)| rest))
+            .collect();
+        assert!(plain.contains(piece), "{piece:?} in {plain}");
+    }
+
+    let r = run(&["explain", feed, "--id", "two", "--color", "always"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("\x1b[1;31mregime"),
+        "advocacy in red: {:?}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("[regime]"),
+        "colours replace the brackets"
+    );
+
+    // the first article without --id
+    let r = run(&["explain", feed]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("id one"), "{}", r.stdout);
+
+    let r = run(&["explain", feed, "--id", "three"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("feed.jsonl") && r.stderr.contains("no article with the id \"three\""),
+        "{}",
+        r.stderr
+    );
+}
