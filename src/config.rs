@@ -68,15 +68,20 @@ impl LexiconConfig {
     }
 }
 
+/// The reader `--format` asks for.
+pub fn input_format(f: FormatArg) -> InputFormat {
+    match f {
+        FormatArg::Auto => InputFormat::Auto,
+        FormatArg::Folder => InputFormat::Folder,
+        FormatArg::Jsonl => InputFormat::Jsonl,
+        FormatArg::Csv => InputFormat::Csv,
+    }
+}
+
 impl Config {
     /// Check and resolve `analyze` arguments. `cpus` is the default thread count.
     pub fn from_args(args: &AnalyzeArgs, cpus: usize) -> Result<Config, ConfigError> {
-        let format = match args.format {
-            FormatArg::Auto => InputFormat::Auto,
-            FormatArg::Folder => InputFormat::Folder,
-            FormatArg::Jsonl => InputFormat::Jsonl,
-            FormatArg::Csv => InputFormat::Csv,
-        };
+        let format = input_format(args.format);
         Ok(Config {
             input: InputSpec {
                 path: args.input.clone(),

@@ -212,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `framescope explain`: find the article, score it with its hits, print it marked.
 fn explain(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    use framescope::corpus::{self, InputFormat, Item};
+    use framescope::corpus::{self, Item};
     use std::io::IsTerminal;
 
     let cfg = LexiconConfig::from_args(&args.lexicons)?;
@@ -227,12 +227,7 @@ fn explain(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         });
     let spec = corpus::InputSpec {
         path: args.input.clone(),
-        format: match args.format {
-            framescope::cli::FormatArg::Auto => InputFormat::Auto,
-            framescope::cli::FormatArg::Folder => InputFormat::Folder,
-            framescope::cli::FormatArg::Jsonl => InputFormat::Jsonl,
-            framescope::cli::FormatArg::Csv => InputFormat::Csv,
-        },
+        format: framescope::config::input_format(args.format),
         fields: framescope::config::field_map(&args.fields)?,
         html: corpus::HtmlMode::Auto,
         max_article_bytes: corpus::DEFAULT_MAX_ARTICLE_BYTES,
