@@ -50,6 +50,7 @@ pub mod corpus;
 pub mod explain;
 pub mod html;
 pub mod lexicon;
+pub mod marks;
 pub mod pipeline;
 pub mod progress;
 pub mod quotes;
