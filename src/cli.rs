@@ -219,6 +219,29 @@ pub struct AnalyzeArgs {
 
     #[command(flatten)]
     pub keyness: KeynessArgs,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// The report page (`report.html`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Report page (report.html)")]
+pub struct PageArgs {
+    /// Also write report.html: one self-contained page (no scripts, nothing fetched) with the
+    /// outlet scorecard, charts of the advocacy and neutral indices with 95 % intervals, the
+    /// attribution profile, the distinguishing terms and the frame distribution per outlet,
+    /// the significant differences between outlets, and the first articles with their hits,
+    /// quotations and removed page chrome marked (hover a hit for its lexicon entry). Its
+    /// numbers are the CSV reports' cells. (`--html` is something else: how web-page input
+    /// is read.)
+    #[arg(long)]
+    pub report_html: bool,
+
+    /// How many articles report.html shows with their text marked (the first ones of the
+    /// input; at most 48 MiB of marked text whatever the number).
+    #[arg(long, value_name = "N", default_value_t = 100, requires = "report_html")]
+    pub report_html_articles: usize,
 }
 
 /// What is left out of the text before scoring.

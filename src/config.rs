@@ -40,6 +40,8 @@ pub struct Config {
     pub quiet: bool,
     /// Write into an output folder that holds files framescope did not write.
     pub force: bool,
+    /// Write `report.html`, showing at most this many articles.
+    pub report_html: Option<usize>,
 }
 
 /// A setting that cannot be used; the message says what was given and what would work.
@@ -114,6 +116,7 @@ impl Config {
             },
             quiet: args.quiet,
             force: args.force,
+            report_html: args.page.report_html.then_some(args.page.report_html_articles),
         })
     }
 }

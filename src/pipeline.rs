@@ -108,6 +108,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         corpus.extra_columns(),
         config.with_hits,
         config.force,
+        config.report_html,
     )?;
 
     // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
@@ -119,14 +120,28 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         hits: config.with_hits,
         words: config.keyness.all_words,
     };
+    // report.html shows the first articles of the input with their text marked.
+    let page_limit = config.report_html.unwrap_or(0) as u64;
     let analyzer = &analyzer;
     let outcome = std::thread::scope(|scope| {
         let scorer = scope.spawn(move || {
+            let mut articles_seen = 0u64;
             for batch in batch_rx {
+                // Which items report.html shows: articles numbered in input order.
+                let on_page: Vec<Option<u64>> = batch
+                    .iter()
+                    .map(|item| {
+                        let article = matches!(item, Item::Article(_));
+                        let shown = (article && articles_seen < page_limit).then_some(articles_seen);
+                        articles_seen += u64::from(article);
+                        shown
+                    })
+                    .collect();
                 let results: Vec<Scored> = pool.install(|| {
                     batch
                         .into_par_iter()
-                        .map(|item| score_item(analyzer, item, detail))
+                        .zip(on_page)
+                        .map(|(item, page)| score_item(analyzer, item, detail, page))
                         .collect()
                 });
                 if done_tx.send(results).is_err() {
@@ -149,10 +164,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                             source,
                             folded,
                             rows,
+                            page,
                             text_bytes,
                         } => {
                             bytes += text_bytes;
                             reports.write(&rows)?;
+                            reports.add_to_page(page);
                             let acc = outlets.entry(source).or_default();
                             acc.add_article(&folded.score, &folded.measures);
                             acc.add_words(&folded.words);
@@ -225,6 +242,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             "lexicon_paths": config.lexicons.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "dicts": config.lexicons.dicts.iter().map(|d| format!("{}:{}", d.path.display(), d.side.as_str())).collect::<Vec<_>>(),
             "hits": config.with_hits,
+            "report_html_articles": config.report_html,
             "cleaning": {
                 "remove_boilerplate": config.cleaning.chrome,
                 "boilerplate_paths": config.cleaning.boilerplate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
@@ -301,6 +319,8 @@ enum Scored {
         /// What the writer folds into the outlet's accumulator.
         folded: Box<Folded>,
         rows: Rendered,
+        /// The article marked for `report.html`, when the page shows it.
+        page: Option<String>,
         /// Bytes of the article's text (for the progress line).
         text_bytes: u64,
     },
@@ -315,15 +335,24 @@ struct Folded {
     words: Vec<(String, ByVoice)>,
 }
 
-fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
+/// Score one input; with `page` (its number among the input's articles), also mark it up for
+/// `report.html`, which needs its hits even when hits.csv is not written.
+fn score_item(analyzer: &Analyzer, item: Item, detail: Detail, page: Option<u64>) -> Scored {
     let article = match item {
         Item::Skip(skip) => return Scored::Skip(skip, Vec::new()),
         Item::Article(article) => article,
     };
-    match analyzer.analyze_with(&article, detail) {
+    let wanted = Detail {
+        hits: detail.hits || page.is_some(),
+        ..detail
+    };
+    match analyzer.analyze_with(&article, wanted) {
         Ok(analysis) => {
             let measures = analysis.score.measures(&analyzer.set);
             let rows = render(&analyzer.set, &article, &analysis, &measures, detail.hits);
+            let page = page.map(|n| {
+                crate::report::page::article_html(&analyzer.set, &article, &analysis, &measures, n)
+            });
             Scored::Article {
                 folded: Box::new(Folded {
                     score: analysis.score,
@@ -333,6 +362,7 @@ fn score_item(analyzer: &Analyzer, item: Item, detail: Detail) -> Scored {
                 text_bytes: article.text.len() as u64,
                 source: article.source,
                 rows,
+                page,
             }
         }
         Err(e) => {

@@ -6,6 +6,7 @@
 //! so a failed run never leaves a half-written set that looks complete.
 
 mod cells;
+pub mod page;
 mod compare;
 mod outlets;
 mod rows;
@@ -40,6 +41,7 @@ pub const COMPARE: &str = "compare.csv";
 pub const CLEANING: &str = "cleaning.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
+pub use page::REPORT_HTML;
 
 /// A report could not be written, or the output folder is not one to write into.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +134,8 @@ pub struct Reports {
     cleaning: Out,
     skipped: Out,
     targets: Vec<Target>,
+    /// The articles `report.html` shows, when it is written.
+    page: Option<page::PageArticles>,
 }
 
 /// What `manifest.json` records about the run, beside the lexicons.
@@ -166,6 +170,7 @@ impl Reports {
         extra_columns: &[String],
         with_hits: bool,
         force: bool,
+        page_articles: Option<usize>,
     ) -> Result<Reports, ReportError> {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
         if !force {
@@ -208,7 +213,19 @@ impl Reports {
             cleaning,
             skipped,
             targets,
+            page: page_articles.map(|limit| page::PageArticles {
+                limit,
+                ..Default::default()
+            }),
         })
+    }
+
+    /// Add the next scored article to `report.html` (when it is written): its rendering by
+    /// [`page::article_html`], or `None` when it was not rendered.
+    pub fn add_to_page(&mut self, html: Option<String>) {
+        if let Some(p) = self.page.as_mut() {
+            p.add(html);
+        }
     }
 
     /// Write the rows of one scored article, rendered by [`render`].
@@ -255,8 +272,8 @@ impl Reports {
     fn write_table(
         &mut self,
         name: &str,
-        header: Vec<String>,
-        rows: Vec<Vec<String>>,
+        header: &[String],
+        rows: &[Vec<String>],
     ) -> Result<(), ReportError> {
         let tmp = self.dir.join(tmp_name(name));
         let file = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
@@ -308,19 +325,39 @@ impl Reports {
         comparison: &Comparison,
         info: &RunInfo,
     ) -> Result<(), ReportError> {
-        self.write_table(SOURCES, source_header(set), source_rows(set, outlets))?;
-        self.write_table(SPEAKERS, speaker_header(), speaker_rows(outlets))?;
-        self.write_table(FRAMES, frame_header(), frame_rows(set, outlets))?;
-        self.write_table(
-            KEYNESS,
+        let sources = (source_header(set), source_rows(set, outlets));
+        let frames = (frame_header(), frame_rows(set, outlets));
+        let keyness = (
             keyness_header(),
             keyness_records(set, comparison.voice, &comparison.keyness),
-        )?;
-        self.write_table(
-            COMPARE,
-            compare_header(),
-            compare_records(&comparison.measures),
-        )?;
+        );
+        let compare = (compare_header(), compare_records(&comparison.measures));
+        self.write_table(SOURCES, &sources.0, &sources.1)?;
+        self.write_table(SPEAKERS, &speaker_header(), &speaker_rows(outlets))?;
+        self.write_table(FRAMES, &frames.0, &frames.1)?;
+        self.write_table(KEYNESS, &keyness.0, &keyness.1)?;
+        self.write_table(COMPARE, &compare.0, &compare.1)?;
+        if let Some(articles) = self.page.take() {
+            fn table(t: &(Vec<String>, Vec<Vec<String>>)) -> page::Table<'_> {
+                page::Table {
+                    header: &t.0,
+                    rows: &t.1,
+                }
+            }
+            let tables = page::Tables {
+                sources: table(&sources),
+                frames: table(&frames),
+                keyness: table(&keyness),
+                compare: table(&compare),
+            };
+            let html = page::page(info, &tables, &articles);
+            let tmp = self.dir.join(tmp_name(REPORT_HTML));
+            write_synced(&tmp, html.as_bytes())?;
+            self.targets.push(Target {
+                tmp,
+                dest: self.dir.join(REPORT_HTML),
+            });
+        }
         let dir = self.dir.clone();
         let mut streamed = vec![
             (ARTICLES, self.articles),
@@ -351,10 +388,13 @@ impl Reports {
         // new set is complete.
         let old_manifest = dir.join(MANIFEST);
         remove_if_present(&old_manifest)?;
-        // A run without hits.csv must not leave an older hits.csv beside the new reports.
-        let old_hits = dir.join(HITS);
-        if !self.targets.iter().any(|t| t.dest == old_hits) {
-            remove_if_present(&old_hits)?;
+        // A run without hits.csv (or report.html) must not leave an older one beside the new
+        // reports.
+        for name in [HITS, REPORT_HTML] {
+            let old = dir.join(name);
+            if !self.targets.iter().any(|t| t.dest == old) {
+                remove_if_present(&old)?;
+            }
         }
         // manifest.json is the last target.
         for t in &self.targets {
@@ -395,9 +435,20 @@ fn remove_if_present(path: &Path) -> Result<(), ReportError> {
 }
 
 /// Every name a run of framescope writes into its output folder (`analyze` and `validate`).
-pub const ALL_REPORTS: [&str; 12] = [
-    ARTICLES, SOURCES, HITS, QUOTES, SPEAKERS, FRAMES, KEYNESS, COMPARE, CLEANING, SKIPPED,
-    MANIFEST, VALIDATION,
+pub const ALL_REPORTS: [&str; 13] = [
+    ARTICLES,
+    SOURCES,
+    HITS,
+    QUOTES,
+    SPEAKERS,
+    FRAMES,
+    KEYNESS,
+    COMPARE,
+    CLEANING,
+    SKIPPED,
+    MANIFEST,
+    VALIDATION,
+    REPORT_HTML,
 ];
 
 /// Remove the temporary files of a run that did not finish (killed, interrupted, or failed);
@@ -447,6 +498,11 @@ fn is_our_report(path: &Path, name: &str, set: &LexiconSet) -> bool {
     }
     if file.take(4096).read_to_end(&mut head).is_err() {
         return false;
+    }
+    if name == REPORT_HTML {
+        return head
+            .windows(page::GENERATOR.len())
+            .any(|w| w == page::GENERATOR.as_bytes());
     }
     header_prefix(name, set).is_some_and(|p| head.starts_with(p.as_bytes()))
 }
