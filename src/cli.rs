@@ -240,7 +240,12 @@ pub struct PageArgs {
 
     /// How many articles report.html shows with their text marked (the first ones of the
     /// input; at most 48 MiB of marked text whatever the number).
-    #[arg(long, value_name = "N", default_value_t = 100, requires = "report_html")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        requires = "report_html"
+    )]
     pub report_html_articles: usize,
 }
 

@@ -116,7 +116,10 @@ impl Config {
             },
             quiet: args.quiet,
             force: args.force,
-            report_html: args.page.report_html.then_some(args.page.report_html_articles),
+            report_html: args
+                .page
+                .report_html
+                .then_some(args.page.report_html_articles),
         })
     }
 }

@@ -142,7 +142,6 @@ fn side_style(side: Side, role: Role) -> &'static str {
     }
 }
 
-
 /// `text` with its marks ([`crate::marks::paint`]), in colour or with plain brackets.
 fn render(set: &LexiconSet, text: &str, marks: Vec<Mark<'_>>, color: bool) -> String {
     let mut t = Terminal {

@@ -197,12 +197,22 @@ mod tests {
             self.0.push_str(s);
         }
         fn open(&mut self, m: &Mark<'_>, continued: bool) {
-            let n = self.1.iter().position(|&r| r == (m.start, m.end)).unwrap_or(9);
-            self.0.push_str(&format!("{}{n}", if continued { '(' } else { '[' }));
+            let n = self
+                .1
+                .iter()
+                .position(|&r| r == (m.start, m.end))
+                .unwrap_or(9);
+            self.0
+                .push_str(&format!("{}{n}", if continued { '(' } else { '[' }));
         }
         fn close(&mut self, m: &Mark<'_>, last: bool) {
-            let n = self.1.iter().position(|&r| r == (m.start, m.end)).unwrap_or(9);
-            self.0.push_str(&format!("{}{n}", if last { ']' } else { ')' }));
+            let n = self
+                .1
+                .iter()
+                .position(|&r| r == (m.start, m.end))
+                .unwrap_or(9);
+            self.0
+                .push_str(&format!("{}{n}", if last { ']' } else { ')' }));
         }
     }
 
@@ -253,9 +263,13 @@ mod tests {
         for _ in 0..500 {
             let mut ranges = Vec::new();
             for _ in 0..(seed % 6) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let s = (seed >> 33) as usize % n;
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let e = s + (seed >> 33) as usize % (n - s + 1);
                 ranges.push((s, e));
             }

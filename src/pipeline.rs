@@ -132,7 +132,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                     .iter()
                     .map(|item| {
                         let article = matches!(item, Item::Article(_));
-                        let shown = (article && articles_seen < page_limit).then_some(articles_seen);
+                        let shown =
+                            (article && articles_seen < page_limit).then_some(articles_seen);
                         articles_seen += u64::from(article);
                         shown
                     })

@@ -143,9 +143,10 @@ fn sample_reports_are_reproduced_byte_for_byte() {
         "examples/india-russia-2023",
         "--out",
         out.to_str().unwrap(),
+        "--report-html",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for name in REPORTS {
+    for name in REPORTS.iter().chain(&["report.html"]) {
         let fresh = std::fs::read(out.join(name)).unwrap();
         let committed = std::fs::read(repo().join("reports").join(name))
             .unwrap_or_else(|e| panic!("reports/{name}: {e}; regenerate with the README command"));
@@ -2579,4 +2580,204 @@ fn explain_marks_hits_quotes_and_chrome() {
         "{}",
         r.stderr
     );
+}
+
+/// The text of an element, leaving out the notes the page adds (speakers, removal reasons).
+fn text_without_notes(el: scraper::ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in el.descendants() {
+        if let Some(t) = node.value().as_text() {
+            let in_note = node.ancestors().any(|a| {
+                a.value().as_element().is_some_and(|e| {
+                    e.has_class("who", scraper::CaseSensitivity::CaseSensitive)
+                        || e.has_class("why", scraper::CaseSensitivity::CaseSensitive)
+                })
+            });
+            if !in_note {
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn report_page_is_self_contained_escaped_and_traceable() {
+    use scraper::{Html, Selector};
+    let tmp = tempfile::tempdir().unwrap();
+    let texts = [
+        (
+            "a1",
+            "Daily <b>Wire</b>",
+            "</title><script>alert(1)</script>",
+            "The regime said talks went well, officials said.\n\n\"We are proud of this so-called deal,\" the minister claimed. <script>alert('x')</script> & <img src=x onerror=alert(1)>\n\nShare this article",
+        ),
+        (
+            "a2",
+            "Daily <b>Wire</b>",
+            "Talks",
+            "Officials said the talks were shocking. \"It is a disgrace,\" an aide said, according to sources.",
+        ),
+        (
+            "b1",
+            "Other Post",
+            "Talks end",
+            "The talks ended on Tuesday, the ministry said. Analysts said the outcome was unclear.",
+        ),
+        (
+            "b2",
+            "Other Post",
+            "",
+            "Reports suggest the deal may be delayed, a spokesman said.\r\nHe added that \"nothing\" was agreed.",
+        ),
+    ];
+    let mut feed = String::new();
+    for (id, source, title, text) in texts {
+        feed.push_str(
+            &serde_json::json!({"id": id, "source": source, "title": title, "text": text})
+                .to_string(),
+        );
+        feed.push('\n');
+    }
+    let input = write(tmp.path(), "feed.jsonl", feed.as_bytes());
+    let out = tmp.path().join("out");
+    let r = analyze(&input, &out, &["--report-html"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"report.html\""), "{manifest}");
+    let doc = Html::parse_document(&page);
+    let sel = |s: &str| Selector::parse(s).unwrap();
+
+    // Self-contained: nothing is fetched or run, and the policy forbids it anyway.
+    for bad in [
+        "script",
+        "img",
+        "link",
+        "iframe",
+        "object",
+        "embed",
+        "[src]",
+        "[onerror]",
+    ] {
+        assert_eq!(doc.select(&sel(bad)).count(), 0, "{bad} in the page");
+    }
+    for a in doc.select(&sel("a[href]")) {
+        assert!(a.value().attr("href").unwrap().starts_with('#'));
+    }
+    assert!(page.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    // The planted markup is text: in the title, the source names and the article.
+    let title = doc.select(&sel("title")).next().unwrap();
+    assert!(
+        title
+            .text()
+            .collect::<String>()
+            .starts_with("framescope report")
+    );
+    assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("Daily &lt;b&gt;Wire&lt;/b&gt;"));
+    for id in [
+        "scorecard",
+        "indices",
+        "attribution",
+        "terms",
+        "frames",
+        "differences",
+        "articles",
+    ] {
+        assert_eq!(
+            doc.select(&sel(&format!("section#{id}"))).count(),
+            1,
+            "{id}"
+        );
+    }
+    assert!(doc.select(&sel("svg")).count() >= 5, "the charts are drawn");
+
+    // The scorecard shows the cells of sources.csv.
+    let sources = read_csv(&out.join("sources.csv"));
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("section#scorecard tbody tr"))
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .map(|td| td.text().collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), sources.len());
+    for (row, s) in rows.iter().zip(&sources) {
+        assert_eq!(row[1], s["source"]);
+        assert_eq!(row[4], s["advocacy_index_pooled"]);
+        assert_eq!(row[5], s["neutral_index_pooled"]);
+    }
+
+    // Every article: its text whole (markup as text), and one mark per hit of hits.csv that is
+    // drawn (frames and scare quotes are counted, not marked).
+    let hits = read_csv(&out.join("hits.csv"));
+    let articles: Vec<_> = doc.select(&sel("article.doc")).collect();
+    assert_eq!(articles.len(), texts.len());
+    for (el, (id, _, title, text)) in articles.iter().zip(texts) {
+        assert_eq!(el.value().attr("data-id"), Some(id));
+        let expected = hits
+            .iter()
+            .filter(|h| h["article_id"] == id)
+            .filter(|h| {
+                !h["lexicon"].starts_with("frames.") && h["lexicon"] != "advocacy.scare_quotes"
+            })
+            .count();
+        let marks: std::collections::BTreeSet<&str> = el
+            .select(&sel("mark.hit"))
+            .map(|m| m.value().attr("data-hit").unwrap())
+            .collect();
+        assert_eq!(marks.len(), expected, "{id}: one mark per hit");
+        assert_eq!(
+            el.value().attr("data-hits"),
+            Some(expected.to_string().as_str())
+        );
+        for m in el.select(&sel("mark.hit")) {
+            let tip = m.value().attr("title").unwrap();
+            assert!(tip.contains("entry “"), "hover names the entry: {tip}");
+        }
+        let body = el.select(&sel("div.text")).next().unwrap();
+        // HTML parsing turns CR LF into LF
+        assert_eq!(text_without_notes(body), text.replace("\r\n", "\n"), "{id}");
+        if !title.is_empty() {
+            assert!(el.text().collect::<String>().contains(title), "{id}");
+        }
+    }
+    let a1 = articles[0].html();
+    assert!(
+        a1.contains("<del class=\"removed\""),
+        "page chrome struck through"
+    );
+    assert!(a1.contains("class=\"quote\""), "quotations marked");
+    assert!(
+        a1.contains("the minister; claimed (loaded)"),
+        "speaker and cue: {a1}"
+    );
+    assert!(page.contains("&lt;script&gt;alert("));
+    assert!(page.contains("&amp; &lt;img src=x onerror=alert(1)&gt;"));
+
+    // Hits are marked without hits.csv too; fewer articles on request, and the page says so.
+    let r = analyze(
+        &input,
+        &out,
+        &["--report-html", "--no-hits", "--report-html-articles", "1"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let doc = Html::parse_document(&page);
+    assert_eq!(doc.select(&sel("article.doc")).count(), 1);
+    assert!(doc.select(&sel("article.doc mark.hit")).count() > 0);
+    assert!(page.contains("1 of 4 scored articles, in input order (the first 1;"));
+
+    // A run without the page removes the older one; a report.html framescope did not write
+    // is not replaced without --force.
+    let r = analyze(&input, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!out.join("report.html").exists());
+    let other = tmp.path().join("other");
+    write(&other, "report.html", b"<!DOCTYPE html><p>my notes</p>");
+    let r = analyze(&input, &other, &["--report-html"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("report.html"), "{}", r.stderr);
 }

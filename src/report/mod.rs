@@ -6,9 +6,9 @@
 //! so a failed run never leaves a half-written set that looks complete.
 
 mod cells;
-pub mod page;
 mod compare;
 mod outlets;
+pub mod page;
 mod rows;
 
 pub use cells::{fixed, inert, pvalue};

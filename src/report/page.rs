@@ -119,12 +119,12 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:v
 h1{font-size:26px;margin:8px 0 4px}h2{font-size:20px;margin:36px 0 8px;border-bottom:1px solid var(--rule);padding-bottom:4px}h3{font-size:17px;margin:20px 0 4px}
 p.lead,p.note,.meta{color:var(--mute)}p.note{font-size:13px}
 nav a{margin-right:14px}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
-th{background:#f4f6f7;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.name{min-width:150px}
+table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{padding:3px 6px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+th{background:#f4f6f7;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.name{min-width:130px}
 .scroll{overflow-x:auto}
 svg{display:block;margin:6px 0 2px;font:12px system-ui,sans-serif}svg text{fill:var(--ink)}svg .mute{fill:var(--mute)}
 .legend span{display:inline-block;margin-right:14px;font-size:13px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border-radius:2px}
-.bar{display:inline-block;height:10px;background:#5d6d7e;margin-right:6px;vertical-align:0}th{white-space:nowrap}
+.bar{display:inline-block;height:10px;background:#5d6d7e;margin-right:6px;vertical-align:0}
 mark.hit{border-radius:2px;padding:0 1px;color:inherit}mark.adv{background:var(--adv-bg);box-shadow:inset 0 -2px var(--adv)}mark.neu{background:var(--neu-bg);box-shadow:inset 0 -2px var(--neu)}mark.oth{background:var(--oth-bg);box-shadow:inset 0 -2px var(--oth)}
 span.quote{font-style:italic;background:#fef9e7;border-bottom:1px dotted #b7950b}
 .who,.why{font-size:11px;font-style:normal;color:#7d3c98;margin-left:3px;white-space:nowrap}.why{color:var(--mute)}
@@ -154,7 +154,8 @@ pub fn page(info: &RunInfo, tables: &Tables<'_>, articles: &PageArticles) -> Str
         out,
         "<header><h1>framescope report</h1>\n<p class=\"lead\">{} ({}): {} inputs, {} articles scored from {} outlets, {} skipped. framescope {}.</p>\n\
          <p class=\"note\">Every number on this page is a cell of the CSV reports beside it, as written there \
-         (<code>sources.csv</code>, <code>frames.csv</code>, <code>keyness.csv</code>, <code>compare.csv</code>); \
+         (<code>sources.csv</code>, <code>frames.csv</code>, <code>keyness.csv</code>, <code>compare.csv</code>, <code>articles.csv</code>; \
+         the shares in the charts' hover texts are computed from those cells); \
          the column reference is the reports' README. Hover over a marked word for its lexicon entry.</p>",
         esc(&info.input),
         esc(&info.input_kind),
@@ -231,7 +232,7 @@ fn scorecard(out: &mut String, t: &Table<'_>) {
 
 /// A round axis end at or above `max`: 1, 2 or 5 times a power of ten.
 fn nice_max(max: f64) -> f64 {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || max.is_infinite() {
         return 1.0;
     }
     let p = 10f64.powf(max.log10().floor());
@@ -455,7 +456,7 @@ fn terms(out: &mut String, t: &Table<'_>) {
     out.push_str("<section id=\"terms\"><h2>Distinguishing terms</h2>\n<p class=\"note\">Per outlet, the lexicon entries (and, with \
         <code>--all-words</code>, words) it uses more than all other outlets together, strongest first (rows of <code>keyness.csv</code> \
         with <code>comparison</code> = one_vs_rest and <code>direction</code> = higher, in the file's order, by z). The bar is the \
-        log-odds ratio; <b>bold</b> terms have an adjusted p below 0.05 (Benjamini-Hochberg over the outlet's terms).</p>\n");
+        log-odds ratio; <b>bold</b> terms have an adjusted p below 0.05 (Benjamini-Hochberg over the whole file).</p>\n");
     let mut by_source: Vec<(&str, Vec<&Vec<String>>)> = Vec::new();
     for row in t.rows {
         if t.cell(row, "comparison") != "one_vs_rest" || t.cell(row, "direction") != "higher" {
@@ -617,13 +618,13 @@ fn differences(out: &mut String, t: &Table<'_>) {
     let tested = t.rows.iter().filter(|r| best(r).is_finite()).count();
     let mut found: Vec<&Vec<String>> = t.rows.iter().filter(|r| best(r) < 0.05).collect();
     found.sort_by(|a, b| best(a).total_cmp(&best(b)));
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p class=\"note\">Pairs of outlets compared measure by measure in <code>compare.csv</code> ({} rows, {} with a test). \
-         Shown: the rows where an adjusted p-value (Holm over the outlet pairs of a measure) is below 0.05, smallest first, at most {}. \
+         Shown: the rows where an adjusted p-value (Benjamini-Hochberg over every p-value of its column) is below 0.05, smallest first, at most {}. \
          Comparisons without a test (too few articles) are in the file with a note saying why. \
          A <code>g2_counts</code> row tests pooled counts, every word an independent event: with few articles per outlet it \
-         describes these articles more than the outlet; a <code>welch_mann_whitney</code> row takes articles as the unit.</p>\n",
+         describes these articles more than the outlet; a <code>welch_mann_whitney</code> row takes articles as the unit.</p>",
         t.rows.len(),
         tested,
         TOP_DIFFERENCES
@@ -674,13 +675,13 @@ fn differences(out: &mut String, t: &Table<'_>) {
 
 fn article_section(out: &mut String, articles: &PageArticles, scored: u64) {
     out.push_str("<section id=\"articles\"><h2>Articles</h2>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<p class=\"note\">{} of {} scored articles, in input order{}. Marked: \
          <mark class=\"hit adv\">advocacy</mark> <mark class=\"hit neu\">neutral</mark> <mark class=\"hit oth\">other categories</mark> \
          hits (hover for the lexicon entry; frames are counted in the scores, not marked), <span class=\"quote\">quotations</span> \
          with their speaker and cue, and <del class=\"removed\">page chrome</del> left out by cleaning, with the rule that removed it. \
-         <code>framescope explain FILE --id ID</code> shows any article in the terminal.</p>\n",
+         <code>framescope explain FILE --id ID</code> shows any article in the terminal.</p>",
         articles.shown.len(),
         scored,
         if articles.left_out > 0 {
@@ -709,11 +710,7 @@ pub fn article_html(
     n: u64,
 ) -> String {
     let mut out = String::with_capacity(article.text.len() * 2 + 1024);
-    let marked = analysis
-        .hits
-        .iter()
-        .filter(|h| is_marked(set, h))
-        .count();
+    let marked = analysis.hits.iter().filter(|h| is_marked(set, h)).count();
     let heading = if article.title.trim().is_empty() {
         &article.id
     } else {
@@ -748,7 +745,7 @@ pub fn article_html(
         };
         let _ = write!(
             out,
-            "<span>{} <b>{}</b></span>",
+            "<span>{} <b>{}</b></span> ",
             esc(&name.replace('_', " ")),
             esc(&shown)
         );
@@ -756,10 +753,11 @@ pub fn article_html(
     let s = &analysis.score;
     let _ = write!(
         out,
-        "<span>own-voice hits <b>{}</b> advocacy, <b>{}</b> neutral</span><span>quotations <b>{}</b></span>",
+        "<span>own-voice hits <b>{}</b> advocacy, <b>{}</b> neutral</span> <span>quotations <b>{}</b> direct, <b>{}</b> partial</span>",
         side_sum(&s.author, set, Side::Advocacy),
         side_sum(&s.author, set, Side::Neutral),
-        s.attributions.direct + s.attributions.partial,
+        s.attributions.direct,
+        s.attributions.partial,
     );
     out.push_str("</p>\n");
     if !article.title.trim().is_empty() && !s.headline_in_text {
@@ -851,7 +849,11 @@ impl Painter for Html<'_> {
             Kind::Quote(q) => {
                 self.out.push_str("</span>");
                 if last {
-                    let _ = write!(self.out, "<span class=\"who\">({})</span>", esc(&quote_note(q)));
+                    let _ = write!(
+                        self.out,
+                        "<span class=\"who\">({})</span>",
+                        esc(&quote_note(q))
+                    );
                 }
             }
             Kind::Removed(r) => {
