@@ -301,11 +301,19 @@ fn same_bytes_whatever_the_thread_count() {
         let r = analyze(
             &input,
             &out,
-            &["--threads", threads, "--pairs", "--all-words"],
+            &[
+                "--threads",
+                threads,
+                "--pairs",
+                "--all-words",
+                "--report-html",
+                "--report-html-articles",
+                "300",
+            ],
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
         let mut files = Vec::new();
-        for name in REPORTS {
+        for name in REPORTS.iter().chain(&["report.html"]) {
             files.push(std::fs::read(out.join(name)).unwrap());
         }
         outputs.push(files);

@@ -517,7 +517,7 @@ fn frames(out: &mut String, t: &Table<'_>) {
     let mut frame_ids: Vec<&str> = Vec::new();
     for row in t.rows {
         let s = t.cell(row, "source");
-        if sources.last() != Some(&s) {
+        if !sources.contains(&s) {
             sources.push(s);
         }
         let f = t.cell(row, "frame");
