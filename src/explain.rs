@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
-use crate::marks::{Kind, Mark, Painter, field_marks, quote_note};
+use crate::marks::{Kind, Mark, Painter, Tone, field_marks, quote_note, tone};
 use crate::score::{Analysis, Field, MEASURES, measure_names};
 
 const RESET: &str = "\x1b[0m";
@@ -97,14 +97,7 @@ pub fn explain(
         a.loaded_cues
     );
     let s = &analysis.score;
-    let mut counted: Vec<(usize, u64)> = (0..set.len())
-        .map(|i| (i, s.author[i] + s.quoted[i] + s.headline[i]))
-        .filter(|&(i, n)| n > 0 && set.lexicons[i].role.is_scored())
-        .collect();
-    counted.sort_by(|x, y| {
-        y.1.cmp(&x.1)
-            .then(set.lexicons[x.0].id.cmp(&set.lexicons[y.0].id))
-    });
+    let counted = s.categories_hit(set);
     if !counted.is_empty() {
         let _ = writeln!(
             out,
@@ -134,11 +127,10 @@ pub fn explain(
 }
 
 fn side_style(side: Side, role: Role) -> &'static str {
-    match (side, role) {
-        (_, Role::Frame) => CYAN,
-        (Side::Advocacy, _) => RED,
-        (Side::Neutral, _) => GREEN,
-        _ => CYAN,
+    match tone(side, role) {
+        Tone::Advocacy => RED,
+        Tone::Neutral => GREEN,
+        Tone::Other => CYAN,
     }
 }
 

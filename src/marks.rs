@@ -4,7 +4,7 @@
 //! [`Painter`]); what is marked, and that no text is lost or repeated, is decided here once.
 
 use crate::clean::{Removal, Signal};
-use crate::lexicon::{LexiconSet, Role, SCARE_QUOTES};
+use crate::lexicon::{LexiconSet, Role, SCARE_QUOTES, Side};
 use crate::score::{Analysis, Field, Hit, QuoteRow};
 
 /// What a marked stretch is.
@@ -85,6 +85,24 @@ pub fn field_marks<'a>(set: &LexiconSet, analysis: &'a Analysis, field: Field) -
         );
     }
     marks
+}
+
+/// How a category's hits are coloured: by side, frames and categories of no side apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Advocacy,
+    Neutral,
+    Other,
+}
+
+/// The [`Tone`] of a category.
+pub fn tone(side: Side, role: Role) -> Tone {
+    match (side, role) {
+        (_, Role::Frame) => Tone::Other,
+        (Side::Advocacy, _) => Tone::Advocacy,
+        (Side::Neutral, _) => Tone::Neutral,
+        _ => Tone::Other,
+    }
 }
 
 /// Whether a hit is drawn as a mark (frames and scare quotes are not; see [`field_marks`]).

@@ -266,6 +266,20 @@ pub const MEASURES: [&str; 10] = [
 ];
 
 impl ArticleScore {
+    /// The scored categories with hits in any voice, as (lexicon index, hits), most hits
+    /// first, then by id.
+    pub fn categories_hit(&self, set: &LexiconSet) -> Vec<(usize, u64)> {
+        let mut counted: Vec<(usize, u64)> = (0..set.len())
+            .map(|i| (i, self.author[i] + self.quoted[i] + self.headline[i]))
+            .filter(|&(i, n)| n > 0 && set.lexicons[i].role.is_scored())
+            .collect();
+        counted.sort_by(|x, y| {
+            y.1.cmp(&x.1)
+                .then(set.lexicons[x.0].id.cmp(&set.lexicons[y.0].id))
+        });
+        counted
+    }
+
     /// Words in the outlet's own voice: body words outside quotations.
     pub fn author_words(&self) -> u64 {
         self.words.saturating_sub(self.quoted_words)

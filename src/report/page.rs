@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, Role, Side};
-use crate::marks::{Kind, Mark, Painter, field_marks, is_marked, quote_note};
+use crate::marks::{Kind, Mark, Painter, Tone, field_marks, is_marked, quote_note, tone};
 use crate::score::{Analysis, Field, MEASURES, side_sum};
 
 use super::RunInfo;
@@ -132,6 +132,7 @@ del.removed{color:#aab7b8;text-decoration:line-through}
 article.doc{border-top:2px solid var(--rule);margin-top:28px}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:#fbfcfc;border:1px solid var(--rule);padding:10px 12px;border-radius:4px}
 .scores span{margin-right:12px;white-space:nowrap}
+.cats{font-size:12px}.chip{display:inline-block;border-radius:3px;padding:0 5px;margin:0 4px 3px 0;white-space:nowrap}.chip.adv{background:var(--adv-bg)}.chip.neu{background:var(--neu-bg)}.chip.oth{background:var(--oth-bg)}
 "#;
 
 /// Build the page.
@@ -760,6 +761,24 @@ pub fn article_html(
         s.attributions.partial,
     );
     out.push_str("</p>\n");
+    // Hits by category (the `*.n`, `*.quoted_n` and `*.headline_n` cells), most first.
+    let counted = s.categories_hit(set);
+    if !counted.is_empty() {
+        out.push_str("<p class=\"cats\">");
+        for (i, _) in counted {
+            let l = &set.lexicons[i];
+            let _ = write!(
+                out,
+                "<span class=\"chip {}\" title=\"hits in the outlet's own voice / quoted / headline\">{} {}/{}/{}</span> ",
+                side_class(l.side, l.role),
+                esc(&l.id),
+                s.author[i],
+                s.quoted[i],
+                s.headline[i]
+            );
+        }
+        out.push_str("</p>\n");
+    }
     if !article.title.trim().is_empty() && !s.headline_in_text {
         out.push_str("<p class=\"title\">Headline: ");
         marked_text(
@@ -779,6 +798,16 @@ pub fn article_html(
     );
     out.push_str("</div>\n</article>\n");
     out
+}
+
+/// The class that colours a category's hits: `adv`, `neu`, or `oth` (frames and categories
+/// of no side).
+fn side_class(side: Side, role: Role) -> &'static str {
+    match tone(side, role) {
+        Tone::Advocacy => "adv",
+        Tone::Neutral => "neu",
+        Tone::Other => "oth",
+    }
 }
 
 fn marked_text(out: &mut String, set: &LexiconSet, text: &str, marks: Vec<Mark<'_>>) {
@@ -802,12 +831,7 @@ impl Painter for Html<'_> {
         match mark.kind {
             Kind::Hit(i, h) => {
                 let l = &self.set.lexicons[h.lexicon];
-                let class = match (l.side, l.role) {
-                    (_, Role::Frame) => "oth",
-                    (Side::Advocacy, _) => "adv",
-                    (Side::Neutral, _) => "neu",
-                    _ => "oth",
-                };
+                let class = side_class(l.side, l.role);
                 let entry = l.entries.get(h.entry);
                 let tip = format!(
                     "{} ({} side, {} voice): entry “{}”, line {} of {}",
