@@ -107,6 +107,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         &analyzer.set,
         corpus.extra_columns(),
         config.with_hits,
+        config.xlsx,
         config.force,
     )?;
 
@@ -225,6 +226,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             "lexicon_paths": config.lexicons.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "dicts": config.lexicons.dicts.iter().map(|d| format!("{}:{}", d.path.display(), d.side.as_str())).collect::<Vec<_>>(),
             "hits": config.with_hits,
+            "xlsx": config.xlsx,
             "cleaning": {
                 "remove_boilerplate": config.cleaning.chrome,
                 "boilerplate_paths": config.cleaning.boilerplate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
