@@ -676,10 +676,10 @@ impl Ctx<'_> {
         if text[seg.start..seg.end].trim_end().ends_with(',') {
             let toks = tokens(text, seg);
             if let Some(first_comma) = toks.iter().position(|t| !t.word && t.span.of(text) == ",") {
-                if let Some(sp) = self.name_run(&toks[..first_comma]) {
-                    if sp.kind != SpeakerKind::Pronoun || first_comma > 0 {
-                        return Some(sp);
-                    }
+                if let Some(sp) = self.name_run(&toks[..first_comma])
+                    && (sp.kind != SpeakerKind::Pronoun || first_comma > 0)
+                {
+                    return Some(sp);
                 }
                 // `senior officials, who declined to be named, said`
                 let head = Span::new(seg.start, toks[first_comma].span.start);
@@ -839,10 +839,11 @@ impl Ctx<'_> {
         let limit = ahead(text, cue_end, WINDOW, limit.max(cue_end));
         let toks = tokens(text, Span::new(cue_end, limit));
         let mut k = 0;
-        if let Some(t) = toks.first() {
-            if t.word && lower(t.span.of(text)) == "the" {
-                k = 1;
-            }
+        if let Some(t) = toks.first()
+            && t.word
+            && lower(t.span.of(text)) == "the"
+        {
+            k = 1;
         }
         let first = *toks.get(k)?;
         if !first.word {
@@ -853,12 +854,12 @@ impl Ctx<'_> {
             return Some(self.speaker(first.span, SpeakerKind::Pronoun));
         }
         let seg_start = first.span.start;
-        if let Some(a) = self.anonymous_in(Span::new(seg_start, limit)) {
-            if a.start < seg_start + 40 {
-                return Some(
-                    self.speaker(Span::new(toks[0].span.start, a.end), SpeakerKind::Anonymous),
-                );
-            }
+        if let Some(a) = self.anonymous_in(Span::new(seg_start, limit))
+            && a.start < seg_start + 40
+        {
+            return Some(
+                self.speaker(Span::new(toks[0].span.start, a.end), SpeakerKind::Anonymous),
+            );
         }
         if !capitalised(w) {
             return None;
@@ -908,10 +909,9 @@ impl Ctx<'_> {
             if prev.span.end <= cue.span.start
                 && joined
                 && self.sentence_of(prev.span.start) == self.sentence_of(cue.span.start)
+                && let Some(sp) = self.cue_speaker_here(prev, seg_start)
             {
-                if let Some(sp) = self.cue_speaker_here(prev, seg_start) {
-                    return Some(sp);
-                }
+                return Some(sp);
             }
         }
         self.cue_speaker_here(cue, seg_start)
@@ -932,10 +932,9 @@ impl Ctx<'_> {
         if let Some(at) = before
             .find(" was quoted by ")
             .or_else(|| before.find(" were quoted by "))
+            && before.trim_end().ends_with(" as")
         {
-            if before.trim_end().ends_with(" as") {
-                return self.speaker_before(seg, seg.start + at);
-            }
+            return self.speaker_before(seg, seg.start + at);
         }
         self.speaker_before(seg, cue.span.end.min(cue.span.start))
             .or_else(|| {
@@ -1008,10 +1007,9 @@ pub fn attribute(
                 && same_sentence
                 && !gap.contains(['"', '\u{ab}', '\u{bb}', '?', '!', ';'])
                 && !inside_quote(c.span.start)
+                && let Some(sp) = ctx.cue_speaker(k, q.span.end)
             {
-                if let Some(sp) = ctx.cue_speaker(k, q.span.end) {
-                    found = Some((k, sp));
-                }
+                found = Some((k, sp));
             }
         }
         // 2. the last cue before the quotation in its sentence
@@ -1115,10 +1113,10 @@ pub fn attribute(
         let after_start = c.span.end.max(sp_span.end);
         let mut rest = Span::new(after_start, sent.end);
         let rest_text = &text[rest.start..ahead(text, rest.start, WINDOW, rest.end)];
-        if let Some(at) = rest_text.find(" that ") {
-            if rest_text[..at].split_whitespace().count() <= 6 {
-                rest.start += at + " that ".len();
-            }
+        if let Some(at) = rest_text.find(" that ")
+            && rest_text[..at].split_whitespace().count() <= 6
+        {
+            rest.start += at + " that ".len();
         }
         let rest_words = rest.of(text).split_whitespace().take(2).count();
         // `..., X said, setting a record`: the cue closes the reporting clause
@@ -1165,10 +1163,10 @@ fn inherit_from_previous_paragraph(ctx: &Ctx, quotes: &[Quote], out: &mut Attrib
     // the last attributed speaker of each paragraph, by position
     let mut last: Vec<(usize, usize, Speaker)> = Vec::new(); // (paragraph, position, speaker)
     for qa in &out.quotes {
-        if qa.speaker.kind != SpeakerKind::Unattributed {
-            if let Some(sp) = qa.speaker.span {
-                last.push((para_of(sp.start), sp.start, qa.speaker.clone()));
-            }
+        if qa.speaker.kind != SpeakerKind::Unattributed
+            && let Some(sp) = qa.speaker.span
+        {
+            last.push((para_of(sp.start), sp.start, qa.speaker.clone()));
         }
     }
     for p in &out.paraphrases {
@@ -1194,12 +1192,12 @@ fn inherit_from_previous_paragraph(ctx: &Ctx, quotes: &[Quote], out: &mut Attrib
             continue;
         }
         let k = last.partition_point(|(p, _, _)| *p < pi);
-        if let Some((p, _, sp)) = k.checked_sub(1).and_then(|k| last.get(k)) {
-            if *p + 1 == pi {
-                qa.speaker = sp.clone();
-                if let Some(si) = ctx.sentence_of(q.span.start) {
-                    out.attributed_sentences[si] = true;
-                }
+        if let Some((p, _, sp)) = k.checked_sub(1).and_then(|k| last.get(k))
+            && *p + 1 == pi
+        {
+            qa.speaker = sp.clone();
+            if let Some(si) = ctx.sentence_of(q.span.start) {
+                out.attributed_sentences[si] = true;
             }
         }
     }

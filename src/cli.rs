@@ -201,6 +201,15 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_hits: bool,
 
+    /// Also write framescope.xlsx beside the CSVs: every report as a sheet (an About sheet
+    /// first explains each), with frozen headers, filters, numbers stored as numbers and a
+    /// colour scale on the indices. It is built from the finished CSVs, which stay the primary
+    /// output and hold the same cells; a report longer than a sheet's 1,048,575 data rows
+    /// continues on further sheets, and a cell longer than 32,767 characters is cut (marked).
+    /// A run without --xlsx removes an older framescope.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
+
     /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
     /// the number.
     #[arg(long, value_name = "N", default_value_t = 0)]

@@ -33,6 +33,8 @@ pub struct Config {
     pub out: PathBuf,
     pub lexicons: LexiconConfig,
     pub with_hits: bool,
+    /// Also write `framescope.xlsx`, the CSV reports as one workbook (`--xlsx`).
+    pub xlsx: bool,
     pub keyness: KeynessConfig,
     pub cleaning: CleaningConfig,
     /// Worker threads, at least 1.
@@ -104,6 +106,7 @@ impl Config {
             out: args.out.clone(),
             lexicons: LexiconConfig::from_args(&args.lexicons)?,
             with_hits: !args.no_hits,
+            xlsx: args.xlsx,
             keyness: keyness_config(&args.keyness)?,
             cleaning: CleaningConfig {
                 chrome: !args.cleaning.keep_boilerplate,

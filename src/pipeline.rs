@@ -107,6 +107,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         &analyzer.set,
         corpus.extra_columns(),
         config.with_hits,
+        config.xlsx,
         config.force,
         config.report_html,
     )?;
@@ -244,6 +245,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             "dicts": config.lexicons.dicts.iter().map(|d| format!("{}:{}", d.path.display(), d.side.as_str())).collect::<Vec<_>>(),
             "hits": config.with_hits,
             "report_html_articles": config.report_html,
+            "xlsx": config.xlsx,
             "cleaning": {
                 "remove_boilerplate": config.cleaning.chrome,
                 "boilerplate_paths": config.cleaning.boilerplate.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),

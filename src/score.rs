@@ -683,10 +683,10 @@ impl Analyzer {
                 Voice::Author => {
                     score.author[m.lexicon] += 1;
                     score.author_weight[m.lexicon] += self.set.hit_weight(m.lexicon, m.entry);
-                    if self.set.lexicons[m.lexicon].side == Side::Advocacy {
-                        if let Some(si) = doc.sentence_index(m.span.start) {
-                            advocacy_sentences.insert(si);
-                        }
+                    if self.set.lexicons[m.lexicon].side == Side::Advocacy
+                        && let Some(si) = doc.sentence_index(m.span.start)
+                    {
+                        advocacy_sentences.insert(si);
                     }
                 }
             }

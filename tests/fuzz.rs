@@ -524,11 +524,10 @@ proptest! {
                 if !utf16 {
                     prop_assert!(!d.text.contains('\0'));
                 }
-                if let Ok(s) = std::str::from_utf8(&bytes) {
-                    if !utf16 {
+                if let Ok(s) = std::str::from_utf8(&bytes)
+                    && !utf16 {
                         prop_assert_eq!(d.text.as_str(), s.strip_prefix('\u{feff}').unwrap_or(s));
                     }
-                }
             }
             Err(e) => prop_assert!(!e.to_string().is_empty()),
         }

@@ -182,15 +182,15 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize) -> Item {
     };
     // Opening a pipe would wait for a writer forever, and a device may never end: read only
     // regular files (and links to them).
-    if let Ok(m) = fs::metadata(path) {
-        if !m.is_file() {
-            return fail(
-                meta,
-                "not a regular file (a pipe, socket, device or folder); framescope reads .txt, \
+    if let Ok(m) = fs::metadata(path)
+        && !m.is_file()
+    {
+        return fail(
+            meta,
+            "not a regular file (a pipe, socket, device or folder); framescope reads .txt, \
                  .md and .html files"
-                    .to_owned(),
-            );
-        }
+                .to_owned(),
+        );
     }
     let limit = max.saturating_mul(2).saturating_add(4);
     let prefix = match read_bounded(path, limit) {

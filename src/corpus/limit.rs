@@ -54,10 +54,10 @@ pub fn cut_point(text: &str, max: usize) -> usize {
         }
     }
     // Any whitespace.
-    if let Some(i) = window.iter().rposition(|b| b.is_ascii_whitespace()) {
-        if from + i > 0 {
-            return from + i;
-        }
+    if let Some(i) = window.iter().rposition(|b| b.is_ascii_whitespace())
+        && from + i > 0
+    {
+        return from + i;
     }
     end
 }

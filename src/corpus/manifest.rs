@@ -225,22 +225,22 @@ impl ManifestReader {
         }
         // `..` and absolute paths are refused above; a symbolic link inside the folder must
         // not lead out of it either (a downloaded corpus can carry links as well as rows).
-        if let (Some(root), Ok(real)) = (&self.canonical_root, std::fs::canonicalize(&path)) {
-            if !real.starts_with(root) {
-                return skip(
-                    origin,
-                    Some(id),
-                    known_source,
-                    format!(
-                        "the path leaves the corpus folder: manifest line {line} lists {}, a \
+        if let (Some(root), Ok(real)) = (&self.canonical_root, std::fs::canonicalize(&path))
+            && !real.starts_with(root)
+        {
+            return skip(
+                origin,
+                Some(id),
+                known_source,
+                format!(
+                    "the path leaves the corpus folder: manifest line {line} lists {}, a \
                          link to {}, outside {} (copy the file into the corpus folder if it \
                          belongs to the corpus)",
-                        quote(&file),
-                        real.display(),
-                        root.display()
-                    ),
-                );
-            }
+                    quote(&file),
+                    real.display(),
+                    root.display()
+                ),
+            );
         }
         if source.is_empty() {
             return skip(

@@ -194,10 +194,10 @@ fn from_html(mut a: Article) -> Item {
         (&mut a.url, page.url),
         (&mut a.author, page.author),
     ] {
-        if slot.trim().is_empty() {
-            if let Some(v) = found {
-                *slot = v;
-            }
+        if slot.trim().is_empty()
+            && let Some(v) = found
+        {
+            *slot = v;
         }
     }
     a.html_dropped = page.dropped;

@@ -24,19 +24,19 @@ pub struct DictSpec {
 impl DictSpec {
     /// `FILE` or `FILE:side` (`advocacy`, `neutral` or `none`; `none` when not given).
     pub fn parse(arg: &str) -> Result<DictSpec, String> {
-        if let Some((path, side)) = arg.rsplit_once(':') {
-            if let Some(side) = Side::parse(side) {
-                if path.is_empty() {
-                    return Err(format!(
-                        "--dict `{arg}`: no file before `:{}`",
-                        side.as_str()
-                    ));
-                }
-                return Ok(DictSpec {
-                    path: PathBuf::from(path),
-                    side,
-                });
+        if let Some((path, side)) = arg.rsplit_once(':')
+            && let Some(side) = Side::parse(side)
+        {
+            if path.is_empty() {
+                return Err(format!(
+                    "--dict `{arg}`: no file before `:{}`",
+                    side.as_str()
+                ));
             }
+            return Ok(DictSpec {
+                path: PathBuf::from(path),
+                side,
+            });
         }
         if arg.is_empty() {
             return Err("--dict needs a file".into());

@@ -225,10 +225,10 @@ fn collect(a: &Automaton, text: &str, folded: &str, out: &mut Vec<Candidate>) {
     for m in a.ac.find_overlapping_iter(hay) {
         let info = a.info[m.pattern().as_usize()];
         let (start, mut end) = (m.start(), m.end());
-        if let Some(i) = info.exact {
-            if text.as_bytes().get(start..end) != Some(a.exact[i as usize].as_bytes()) {
-                continue;
-            }
+        if let Some(i) = info.exact
+            && text.as_bytes().get(start..end) != Some(a.exact[i as usize].as_bytes())
+        {
+            continue;
         }
         if info.word_start && hay[..start].chars().next_back().is_some_and(is_word_char) {
             continue;

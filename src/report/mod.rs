@@ -3,13 +3,15 @@
 //! described in `reports/README.md`. Rows are rendered to bytes by [`render`] on any thread
 //! and written in input order by [`Reports::write`]. Files are written under temporary names
 //! in the output folder and renamed into place by [`Reports::finish`], `manifest.json` last,
-//! so a failed run never leaves a half-written set that looks complete.
+//! so a failed run never leaves a half-written set that looks complete. With `--xlsx`,
+//! `framescope.xlsx` is built from the finished CSVs (`xlsx.rs`) before the renaming.
 
 mod cells;
 mod compare;
 mod outlets;
 pub mod page;
 mod rows;
+mod xlsx;
 
 pub use cells::{fixed, inert, pvalue};
 pub use compare::{compare_header, compare_records, keyness_header, keyness_records};
@@ -42,6 +44,8 @@ pub const CLEANING: &str = "cleaning.csv";
 pub const SKIPPED: &str = "skipped.csv";
 pub const MANIFEST: &str = "manifest.json";
 pub use page::REPORT_HTML;
+/// The workbook of every CSV report (`--xlsx`).
+pub const XLSX: &str = "framescope.xlsx";
 
 /// A report could not be written, or the output folder is not one to write into.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +66,12 @@ pub enum ReportError {
          like a report are then replaced)"
     )]
     Foreign { dir: PathBuf, found: String },
+    /// The workbook (`--xlsx`) could not be made for another reason than I/O.
+    #[error(
+        "{path}: cannot write the workbook: {reason} (the previous reports, if any, are left as \
+         they were)"
+    )]
+    Workbook { path: PathBuf, reason: String },
 }
 
 type Out = BufWriter<File>;
@@ -133,6 +143,8 @@ pub struct Reports {
     quotes: Out,
     cleaning: Out,
     skipped: Out,
+    /// Write `framescope.xlsx` too.
+    xlsx: bool,
     targets: Vec<Target>,
     /// The articles `report.html` shows, when it is written.
     page: Option<page::PageArticles>,
@@ -163,12 +175,14 @@ fn io_err(path: &Path, source: std::io::Error) -> ReportError {
 impl Reports {
     /// Create the output folder if needed, refuse a folder holding files framescope did not
     /// write (see [`foreign_entries`]) unless `force`, remove the temporary files an
-    /// interrupted run left, and open every streamed report under a temporary name.
+    /// interrupted run left, and open every streamed report under a temporary name. With
+    /// `xlsx`, [`Reports::finish`] also writes `framescope.xlsx`.
     pub fn create(
         dir: &Path,
         set: &LexiconSet,
         extra_columns: &[String],
         with_hits: bool,
+        xlsx: bool,
         force: bool,
         page_articles: Option<usize>,
     ) -> Result<Reports, ReportError> {
@@ -212,6 +226,7 @@ impl Reports {
             quotes,
             cleaning,
             skipped,
+            xlsx,
             targets,
             page: page_articles.map(|limit| page::PageArticles {
                 limit,
@@ -293,8 +308,9 @@ impl Reports {
         Ok(())
     }
 
-    /// Write `sources.csv`, `speakers.csv`, `frames.csv`, `keyness.csv`, `compare.csv` and
-    /// `manifest.json`, flush everything to disk and rename each report into place.
+    /// Write `sources.csv`, `speakers.csv`, `frames.csv`, `keyness.csv`, `compare.csv`,
+    /// `framescope.xlsx` (when asked for; built from the finished CSVs) and `manifest.json`,
+    /// flush everything to disk and rename each report into place.
     ///
     /// The order is what makes a report set trustworthy: every new file is complete on disk
     /// under its temporary name before anything visible changes; then the previous
@@ -375,6 +391,30 @@ impl Reports {
             file.sync_all()
                 .map_err(|e| io_err(&dir.join(tmp_name(name)), e))?;
         }
+        if self.xlsx {
+            // From the CSVs as they are on disk: the workbook holds their cells.
+            let csvs: Vec<(String, PathBuf)> = self
+                .targets
+                .iter()
+                .filter_map(|t| {
+                    let name = t.dest.file_name()?.to_string_lossy().into_owned();
+                    Some((name, t.tmp.clone()))
+                })
+                .collect();
+            let sources: Vec<xlsx::Source<'_>> = SHEET_ORDER
+                .iter()
+                .filter_map(|name| {
+                    let (_, path) = csvs.iter().find(|(n, _)| n == name)?;
+                    Some(xlsx::Source { name, path })
+                })
+                .collect();
+            let tmp = dir.join(tmp_name(XLSX));
+            xlsx::write_workbook(&tmp, &dir.join(XLSX), &dir, &sources, info)?;
+            self.targets.push(Target {
+                tmp,
+                dest: dir.join(XLSX),
+            });
+        }
         let manifest = manifest_json(set, info, &self.targets);
         let text = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
         let tmp = dir.join(tmp_name(MANIFEST));
@@ -388,10 +428,10 @@ impl Reports {
         // new set is complete.
         let old_manifest = dir.join(MANIFEST);
         remove_if_present(&old_manifest)?;
-        // A run without hits.csv (or report.html) must not leave an older one beside the new
-        // reports.
-        for name in [HITS, REPORT_HTML] {
-            let old = dir.join(name);
+        // A run without hits.csv, report.html or the workbook must not leave an older one
+        // beside the new reports (its numbers would be stale).
+        for optional in [HITS, REPORT_HTML, XLSX] {
+            let old = dir.join(optional);
             if !self.targets.iter().any(|t| t.dest == old) {
                 remove_if_present(&old)?;
             }
@@ -435,7 +475,7 @@ fn remove_if_present(path: &Path) -> Result<(), ReportError> {
 }
 
 /// Every name a run of framescope writes into its output folder (`analyze` and `validate`).
-pub const ALL_REPORTS: [&str; 13] = [
+pub const ALL_REPORTS: [&str; 14] = [
     ARTICLES,
     SOURCES,
     HITS,
@@ -449,6 +489,13 @@ pub const ALL_REPORTS: [&str; 13] = [
     MANIFEST,
     VALIDATION,
     REPORT_HTML,
+    XLSX,
+];
+
+/// The CSV reports in the order of their sheets in `framescope.xlsx` (after `About`): the
+/// per-outlet scorecard first, the evidence and the housekeeping last.
+const SHEET_ORDER: [&str; 10] = [
+    SOURCES, COMPARE, KEYNESS, FRAMES, SPEAKERS, ARTICLES, QUOTES, HITS, CLEANING, SKIPPED,
 ];
 
 /// Remove the temporary files of a run that did not finish (killed, interrupted, or failed);
@@ -480,10 +527,13 @@ fn header_prefix(name: &str, set: &LexiconSet) -> Option<String> {
 }
 
 /// Whether the file at `path`, named `name`, is a report framescope wrote: a CSV report whose
-/// first line starts with that report's header, or a `manifest.json` that says
-/// `"tool": "framescope"`.
+/// first line starts with that report's header, a `manifest.json` that says
+/// `"tool": "framescope"`, or a workbook with framescope's marker property.
 fn is_our_report(path: &Path, name: &str, set: &LexiconSet) -> bool {
     use std::io::Read as _;
+    if name == XLSX {
+        return xlsx::is_our_workbook(path);
+    }
     let Ok(file) = File::open(path) else {
         return false;
     };
@@ -508,7 +558,8 @@ fn is_our_report(path: &Path, name: &str, set: &LexiconSet) -> bool {
 }
 
 /// The entries of `dir` framescope did not write, sorted by name: anything but its reports
-/// (recognised by name and content: a CSV report's header, a manifest's `"tool"`), its temporary files, hidden
+/// (recognised by name and content: a CSV report's header, a manifest's `"tool"`, the
+/// workbook's marker property), its temporary files, hidden
 /// entries (`.gitignore`, `.DS_Store`) and README or LICENSE files (a note describing the
 /// reports, as in the repository's `reports/`). Such entries are never written or removed by a
 /// run; they are reported so that reports do not land by mistake in a folder of other files

@@ -236,15 +236,15 @@ pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
     let mut next_edit = edits.peek().map_or(usize::MAX, |e| e.start);
     while i < n || next_edit == n {
         if i >= next_edit {
-            if let Some(e) = edits.next() {
-                if e.start >= i {
-                    b.flush(run, i);
-                    i = e.end;
-                    run = i;
-                    if e.kind == EditKind::Break {
-                        b.whitespace(e.start, 2);
-                        b.forced = true;
-                    }
+            if let Some(e) = edits.next()
+                && e.start >= i
+            {
+                b.flush(run, i);
+                i = e.end;
+                run = i;
+                if e.kind == EditKind::Break {
+                    b.whitespace(e.start, 2);
+                    b.forced = true;
                 }
             }
             next_edit = edits.peek().map_or(usize::MAX, |e| e.start);

@@ -62,12 +62,14 @@ impl OffsetMap {
             norm_start,
             self.segments.last().map_or(0, Segment::norm_end)
         );
-        if let Some(last) = self.segments.last_mut() {
-            if norm_len == input_len && last.is_linear() && last.input_end() == input_start {
-                last.norm_len += norm_len;
-                last.input_len += input_len;
-                return;
-            }
+        if let Some(last) = self.segments.last_mut()
+            && norm_len == input_len
+            && last.is_linear()
+            && last.input_end() == input_start
+        {
+            last.norm_len += norm_len;
+            last.input_len += input_len;
+            return;
         }
         self.segments.push(Segment {
             norm_start,
