@@ -21,7 +21,7 @@ pub struct Cli {
 pub enum Command {
     /// Score a corpus and write the reports (articles.csv, sources.csv, hits.csv, quotes.csv,
     /// speakers.csv, frames.csv, keyness.csv, compare.csv, cleaning.csv, skipped.csv,
-    /// manifest.json).
+    /// manifest.json; with --report-html report.html, with --xlsx framescope.xlsx).
     Analyze(AnalyzeArgs),
     /// Measure how well the flags agree with annotated spans, beside a random baseline
     /// (writes validation.csv and prints a summary).

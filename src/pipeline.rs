@@ -265,6 +265,13 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         skipped: outcome.skipped,
     };
     let comparison = compare::compare(&analyzer.set, &outlets, &config.keyness);
+    if config.xlsx && !config.quiet {
+        // The workbook can take longer than the scoring (deflating every sheet): say so.
+        eprintln!(
+            "framescope: writing {} from the CSV reports",
+            crate::report::XLSX
+        );
+    }
     reports.finish(&analyzer.set, &outlets, &comparison, &info)?;
     Ok(outcome)
 }
