@@ -260,6 +260,23 @@ fn workbook_mirrors_every_report_of_the_sample() {
     let articles = part(&book, "xl/worksheets/sheet7.xml");
     assert_eq!(sources.matches("<colorScale>").count(), 9, "{sources}");
     assert_eq!(articles.matches("<colorScale>").count(), 3);
+    // in the colours of the sides: advocacy ends red, neutral green, balance runs green to red
+    let scales: Vec<&str> = articles.split("<colorScale>").skip(1).collect();
+    assert!(
+        scales[0].contains("<color rgb=\"FFF8696B\"/></colorScale>"),
+        "{}",
+        scales[0]
+    );
+    assert!(
+        scales[1].contains("<color rgb=\"FF63BE7B\"/></colorScale>"),
+        "{}",
+        scales[1]
+    );
+    assert!(
+        scales[2].contains(
+            "<color rgb=\"FF63BE7B\"/><color rgb=\"FFFCFCFF\"/><color rgb=\"FFF8696B\"/>"
+        )
+    );
     assert!(!part(&book, "xl/worksheets/sheet9.xml").contains("<colorScale>"));
 }
 

@@ -31,8 +31,8 @@ use std::io::{BufReader, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
-    Color, ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, Url, Workbook,
-    Worksheet, XlsxError,
+    Color, ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, Url,
+    Workbook, Worksheet, XlsxError,
 };
 
 use super::cells::is_number;
@@ -274,6 +274,40 @@ fn is_index_column(name: &str) -> bool {
     })
 }
 
+/// The colour scale of an index column, in the colours `report.html` and `explain` give the
+/// sides: advocacy white to red, neutral white to green, balance (advocacy minus neutral share)
+/// green through white to red.
+fn index_scale(name: &str) -> ConditionalFormat3ColorScale {
+    const RED: u32 = 0xF8696B;
+    const GREEN: u32 = 0x63BE7B;
+    const WHITE: u32 = 0xFCFCFF;
+    let (low, high) = if name.starts_with("advocacy_index") {
+        (WHITE, RED)
+    } else if name.starts_with("neutral_index") {
+        (WHITE, GREEN)
+    } else {
+        (GREEN, RED)
+    };
+    let mid = if low == WHITE {
+        // a two-colour scale drawn with three stops
+        mix(low, high)
+    } else {
+        WHITE
+    };
+    ConditionalFormat3ColorScale::new()
+        .set_minimum_color(Color::RGB(low))
+        .set_midpoint_color(Color::RGB(mid))
+        .set_maximum_color(Color::RGB(high))
+}
+
+/// The colour halfway between two.
+fn mix(a: u32, b: u32) -> u32 {
+    [16, 8, 0]
+        .iter()
+        .map(|&sh| ((((a >> sh) & 0xFF) + ((b >> sh) & 0xFF)) / 2) << sh)
+        .sum()
+}
+
 /// The workbook: `About` first, then one sheet per source (more for one with more than
 /// `max_rows - 1` rows), cells cut to `max_cell` UTF-16 code units.
 fn build(
@@ -358,9 +392,9 @@ fn write_report(
         sample.push(r);
     }
     let widths = column_widths(&header, &sample);
-    let indices: Vec<u16> = (0..header.len())
+    let indices: Vec<(u16, ConditionalFormat3ColorScale)> = (0..header.len())
         .filter(|&c| is_index_column(&header[c]))
-        .map(|c| c as u16)
+        .map(|c| (c as u16, index_scale(&header[c])))
         .collect();
     let base = source.name.trim_end_matches(".csv");
     let last_col = header.len().saturating_sub(1) as u16;
@@ -472,18 +506,13 @@ fn finish_sheet(
     index: usize,
     last_row: u32,
     last_col: u16,
-    indices: &[u16],
+    indices: &[(u16, ConditionalFormat3ColorScale)],
 ) -> Result<(), Failure> {
     let sheet = workbook.worksheet_from_index(index)?;
     sheet.autofilter(0, 0, last_row, last_col)?;
     if last_row >= 1 {
-        // Low blue, the median white, high red: the high ones stand out.
-        let scale = ConditionalFormat3ColorScale::new()
-            .set_minimum_color(Color::RGB(0x5A8AC6))
-            .set_midpoint_color(Color::RGB(0xFCFCFF))
-            .set_maximum_color(Color::RGB(0xF8696B));
-        for &col in indices {
-            sheet.add_conditional_format(1, col, last_row, col, &scale)?;
+        for (col, scale) in indices {
+            sheet.add_conditional_format(1, *col, last_row, *col, scale)?;
         }
     }
     Ok(())
@@ -520,6 +549,9 @@ fn thousands(n: u64) -> String {
 }
 
 /// The `About` sheet: the run, a row per sheet (linked), and the notes.
+/// The height of one line of text in the default font, in points.
+const ROW_POINTS: f64 = 15.0;
+
 fn write_about(
     sheet: &mut Worksheet,
     info: &RunInfo,
@@ -528,22 +560,27 @@ fn write_about(
     max_rows: u32,
 ) -> Result<(), Failure> {
     let bold = &formats.header;
-    let wrap = Format::new().set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let bold_top = bold.clone().set_align(FormatAlign::Top);
     sheet.set_column_width(0, 20)?;
     sheet.set_column_width(1, 18)?;
     sheet.set_column_width(2, 90)?;
     sheet.set_column_width(3, 12)?;
     sheet.set_column_width(4, 10)?;
     sheet.write_string_with_format(0, 0, "framescope reports", bold)?;
-    sheet.write_string_with_format(
-        1,
-        0,
-        "framescope measures framing and source bias in news: loaded language, attribution and \
-         voice, per article and per outlet, with the evidence behind every number. This \
+    // Wrapped text does not make its row taller by itself in every spreadsheet program: give
+    // such rows the height of their lines.
+    let lines = |text: &str, width: f64| {
+        (text.chars().count() as f64 / (width * 0.95))
+            .ceil()
+            .max(1.0)
+    };
+    let intro = "framescope measures framing and source bias in news: loaded language, attribution \
+         and voice, per article and per outlet, with the evidence behind every number. This \
          workbook mirrors the CSV reports the same run wrote beside it, cell for cell; the CSVs \
-         are the primary output.",
-        &Format::new(),
-    )?;
+         are the primary output.";
+    sheet.merge_range(1, 0, 1, 4, intro, &wrap)?;
+    sheet.set_row_height(1, ROW_POINTS * lines(intro, 150.0))?;
     let mut row = 3;
     for (label, value) in [("Input", &info.input), ("Input kind", &info.input_kind)] {
         sheet.write_string_with_format(row, 0, label, bold)?;
@@ -659,14 +696,16 @@ fn write_about(
         (
             "Colours",
             "The index columns (advocacy_index, neutral_index, balance, and their _pooled, \
-             _mean and _median figures per outlet) carry a colour scale: lowest blue, median \
-             white, highest red."
+             _mean and _median figures per outlet) carry a colour scale in the colours of the \
+             sides: advocacy indices white to red, neutral indices white to green, balance green \
+             (lowest) through white (median) to red (highest)."
                 .to_string(),
         ),
     ];
     for (label, text) in notes {
-        sheet.write_string_with_format(row, 0, label, bold)?;
-        sheet.write_string_with_format(row, 2, text, &wrap)?;
+        sheet.write_string_with_format(row, 0, label, &bold_top)?;
+        sheet.merge_range(row, 1, row, 4, &text, &wrap)?;
+        sheet.set_row_height(row, ROW_POINTS * lines(&text, 130.0))?;
         row += 1;
     }
     Ok(())
@@ -927,6 +966,8 @@ mod tests {
         assert!(is_index_column("neutral_index_pooled"));
         assert!(!is_index_column("advocacy_index_sd"));
         assert!(!is_index_column("balance_n"));
+        assert_eq!(mix(0xFFFFFF, 0x000000), 0x7F7F7F);
+        assert_eq!(mix(0xF8696B, 0xF8696B), 0xF8696B);
         assert_eq!(sheet_name("hits", 1), "hits");
         assert_eq!(sheet_name("hits", 2), "hits (2)");
     }
