@@ -374,6 +374,8 @@ impl Reports {
                 dest: self.dir.join(REPORT_HTML),
             });
         }
+        // The tables are on disk now (keyness.csv can be large with --all-words).
+        drop((sources, frames, keyness, compare));
         let dir = self.dir.clone();
         let mut streamed = vec![
             (ARTICLES, self.articles),

@@ -454,10 +454,21 @@ fn attribution(out: &mut String, t: &Table<'_>) {
 const TOP_TERMS: usize = 10;
 
 fn terms(out: &mut String, t: &Table<'_>) {
-    out.push_str("<section id=\"terms\"><h2>Distinguishing terms</h2>\n<p class=\"note\">Per outlet, the lexicon entries (and, with \
-        <code>--all-words</code>, words) it uses more than all other outlets together, strongest first (rows of <code>keyness.csv</code> \
-        with <code>comparison</code> = one_vs_rest and <code>direction</code> = higher, in the file's order, by z). The bar is the \
-        log-odds ratio; <b>bold</b> terms have an adjusted p below 0.05 (Benjamini-Hochberg over the whole file).</p>\n");
+    // Whose words were counted (`--voice`): the same in every row.
+    let voice = match t.rows.first().map(|r| t.cell(r, "voice")) {
+        Some("author") | None => "in the outlet's own voice (outside quotations)".to_string(),
+        Some("quoted") => "inside quotations (the sources' words)".to_string(),
+        Some("all") => "in headline, body and quotations together".to_string(),
+        Some(v) => format!("in voice <code>{}</code>", esc(v)),
+    };
+    let _ = writeln!(
+        out,
+        "<section id=\"terms\"><h2>Distinguishing terms</h2>\n<p class=\"note\">Per outlet, the lexicon entries (and, with \
+        <code>--all-words</code>, words) it uses {voice} more than all other outlets together, strongest first (rows of \
+        <code>keyness.csv</code> with <code>comparison</code> = one_vs_rest and <code>direction</code> = higher, in the file's \
+        order, by z). The bar is the log-odds ratio; <b>bold</b> terms have an adjusted p below 0.05 (Benjamini-Hochberg over \
+        the whole file).</p>"
+    );
     let mut by_source: Vec<(&str, Vec<&Vec<String>>)> = Vec::new();
     for row in t.rows {
         if t.cell(row, "comparison") != "one_vs_rest" || t.cell(row, "direction") != "higher" {
