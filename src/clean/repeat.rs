@@ -187,8 +187,14 @@ impl LineCounter {
         }
     }
 
-    pub fn finish(self) -> Repeated {
+    /// The final counts. A line counted in fewer than [`MIN_ARTICLES`] articles can never be
+    /// flagged, so it is dropped here; the largest count left bounds every lookup (see
+    /// [`Repeated::repeated_bare`]).
+    pub fn finish(mut self) -> Repeated {
+        self.counts.retain(|_, c| *c >= MIN_ARTICLES);
+        self.counts.shrink_to_fit();
         Repeated {
+            max_count: self.counts.values().copied().max().unwrap_or(0),
             counts: self.counts,
             articles: self.articles,
             saturated: self.saturated,
@@ -200,6 +206,8 @@ impl LineCounter {
 #[derive(Debug, Clone, Default)]
 pub struct Repeated {
     counts: HashMap<u64, u32>,
+    /// The largest of `counts` (0 when there are none).
+    max_count: u32,
     articles: HashMap<String, u32>,
     /// The counter was full at some point, so counts may be low (never high).
     pub saturated: bool,
@@ -213,11 +221,20 @@ impl Repeated {
 
     /// [`Repeated::repeated`] of a line whose markup is already out.
     pub fn repeated_bare(&self, source: &str, line: &str) -> Option<(u32, u32)> {
+        let total = *self.articles.get(source)?;
+        // No count reaches the outlet's threshold (often the case for every outlet): no line
+        // of it is repeated, and its key need not be worked out.
+        if !Self::flags(self.max_count, total) {
+            return None;
+        }
         let key = bare_line_key(source, line)?;
         let count = *self.counts.get(&key)?;
-        let total = *self.articles.get(source)?;
-        (count >= MIN_ARTICLES && f64::from(count) >= MIN_SHARE * f64::from(total))
-            .then_some((count, total))
+        Self::flags(count, total).then_some((count, total))
+    }
+
+    /// A line in `count` of the outlet's `total` articles is repeated (monotone in `count`).
+    fn flags(count: u32, total: u32) -> bool {
+        count >= MIN_ARTICLES && f64::from(count) >= MIN_SHARE * f64::from(total)
     }
 }
 
