@@ -506,7 +506,11 @@ mod tests {
                 }
                 let tails = exact_u_tails(s, l);
                 for k in 0..=s * l {
-                    assert_eq!(tails[k], by_u[k..].iter().sum::<i128>(), "s={s} l={l} k={k}");
+                    assert_eq!(
+                        tails[k],
+                        by_u[k..].iter().sum::<i128>(),
+                        "s={s} l={l} k={k}"
+                    );
                     // kept or not, and either way round, the same p
                     let p = tails[k] as f64 / tails[0] as f64;
                     assert_eq!(exact_u_sf(k as u64, s as u64, l as u64), p);

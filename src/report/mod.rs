@@ -13,8 +13,8 @@ pub mod page;
 mod rows;
 mod xlsx;
 
-pub use cells::{fixed, inert, pvalue};
 use cells::SharedBuf;
+pub use cells::{fixed, inert, pvalue};
 pub use compare::{compare_header, compare_records, keyness_header, keyness_records};
 pub use outlets::{
     frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
