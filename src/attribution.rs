@@ -508,24 +508,38 @@ struct Token {
 
 /// Word and punctuation tokens of `text[span]`: a word is a run of letters and digits with
 /// inner `'`, `-` or `.` (`Jaishankar's`, `S-400`, `U.S.`), a title abbreviation keeps its
-/// full stop; every other non-space character is a punctuation token.
+/// full stop; every other non-space character is a punctuation token. ASCII characters are
+/// read as bytes, others decoded (a property test checks this against a char iterator).
 fn tokens(text: &str, span: Span) -> Vec<Token> {
     let mut out = Vec::new();
     let s = &text[span.start..span.end];
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
-                    end = j + d.len_utf8();
-                    it.next();
+    let bytes = s.as_bytes();
+    // The char at byte `i` (a char boundary) and its length.
+    let char_at = |i: usize| -> Option<(char, usize)> {
+        match bytes.get(i) {
+            None => None,
+            Some(&b) if b < 0x80 => Some((char::from(b), 1)),
+            Some(_) => s[i..].chars().next().map(|c| (c, c.len_utf8())),
+        }
+    };
+    let alnum = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    };
+    let mut i = 0;
+    while let Some((c, len)) = char_at(i) {
+        if alnum(c) {
+            let mut end = i + len;
+            while let Some((d, dlen)) = char_at(end) {
+                if alnum(d) {
+                    end += dlen;
                 } else if matches!(d, '\'' | '-' | '.') {
                     // inner joiner only when a letter or digit follows
-                    let next = s[j + 1..].chars().next();
-                    if next.is_some_and(char::is_alphanumeric) {
-                        end = j + 1;
-                        it.next();
+                    if char_at(end + 1).is_some_and(|(n, _)| alnum(n)) {
+                        end += 1;
                     } else {
                         break;
                     }
@@ -540,17 +554,20 @@ fn tokens(text: &str, span: Span) -> Vec<Token> {
                 && (initial || TITLES.contains(&word.to_lowercase().as_str()))
             {
                 end += 1;
-                it.next();
             }
             out.push(Token {
                 span: Span::new(span.start + i, span.start + end),
                 word: true,
             });
-        } else if !c.is_whitespace() {
-            out.push(Token {
-                span: Span::new(span.start + i, span.start + i + c.len_utf8()),
-                word: false,
-            });
+            i = end;
+        } else {
+            if !c.is_whitespace() {
+                out.push(Token {
+                    span: Span::new(span.start + i, span.start + i + len),
+                    word: false,
+                });
+            }
+            i += len;
         }
     }
     out
@@ -1730,6 +1747,74 @@ mod tests {
         assert_eq!(a.quotes.len(), quotes.len());
         assert!(a.paraphrases.iter().all(|p| p.span.len() <= MAX_CONTENT));
         assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
+    /// [`tokens`] as first written, over a char iterator.
+    fn tokens_by_chars(text: &str, span: Span) -> Vec<Token> {
+        let mut out = Vec::new();
+        let s = &text[span.start..span.end];
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_alphanumeric() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = it.peek() {
+                    if d.is_alphanumeric() {
+                        end = j + d.len_utf8();
+                        it.next();
+                    } else if matches!(d, '\'' | '-' | '.') {
+                        // inner joiner only when a letter or digit follows
+                        let next = s[j + 1..].chars().next();
+                        if next.is_some_and(char::is_alphanumeric) {
+                            end = j + 1;
+                            it.next();
+                        } else {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                // `Mr.` and the initial `L.`: keep the full stop
+                let word = &s[i..end];
+                let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+                if s[end..].starts_with('.')
+                    && (initial || TITLES.contains(&word.to_lowercase().as_str()))
+                {
+                    end += 1;
+                    it.next();
+                }
+                out.push(Token {
+                    span: Span::new(span.start + i, span.start + end),
+                    word: true,
+                });
+            } else if !c.is_whitespace() {
+                out.push(Token {
+                    span: Span::new(span.start + i, span.start + i + c.len_utf8()),
+                    word: false,
+                });
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Reading ASCII as bytes gives the tokens of the char iterator.
+        #[test]
+        fn tokens_are_the_char_iterators(
+            text in "[a-zA-Z0-9 .,'\\-:\"\u{e9}\u{c9}\u{2019}\u{301}\u{a0}\u{3000}\u{65e5}\u{1f600}]{0,40}",
+            from in 0usize..8,
+        ) {
+            let mut start = from.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let span = Span::new(start, text.len());
+            let fast: Vec<(Span, bool)> = tokens(&text, span).iter().map(|t| (t.span, t.word)).collect();
+            let plain: Vec<(Span, bool)> =
+                tokens_by_chars(&text, span).iter().map(|t| (t.span, t.word)).collect();
+            proptest::prop_assert_eq!(fast, plain);
+        }
     }
 
     proptest::proptest! {

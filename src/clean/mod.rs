@@ -23,7 +23,9 @@ pub mod patterns;
 pub mod repeat;
 
 use crate::score::title_key;
-use crate::text::{Edit, EditKind, count_words, normalize_fragment, normalize_fragment_cow};
+use crate::text::{
+    Edit, EditKind, count_words, count_words_capped, normalize_fragment, normalize_fragment_cow,
+};
 
 pub use patterns::{Boilerplate, PatternFile, Scope};
 pub use repeat::{LineCounter, Repeated, article_keys};
@@ -152,7 +154,11 @@ struct Line<'a> {
     bare: std::borrow::Cow<'a, str>,
     /// Markup out, quotes straightened, spacing collapsed.
     plain: std::borrow::Cow<'a, str>,
+    /// The line's words, counted up to `counted_to`: the structure rules only compare a
+    /// line's count with [`SHORT_LINE_WORDS`] and the headline's, below that bound; a removed
+    /// line, or one that matched a pattern, is counted in full ([`Line::exact_words`]).
     words: usize,
+    counted_to: usize,
     removed: Option<(Signal, String, String)>,
 }
 
@@ -170,9 +176,26 @@ impl Line<'_> {
     fn is_short_unpunctuated(&self) -> bool {
         self.words <= SHORT_LINE_WORDS && !self.ends_sentence()
     }
+    /// The line's words, however many.
+    fn exact_words(&self) -> usize {
+        if self.words < self.counted_to {
+            self.words
+        } else {
+            count_words(&self.plain)
+        }
+    }
+    /// The line has exactly `n` words.
+    fn has_words(&self, n: usize) -> bool {
+        if n < self.counted_to {
+            self.words == n
+        } else {
+            self.words == self.counted_to && self.exact_words() == n
+        }
+    }
 }
 
-fn split_lines(text: &str) -> Vec<Line<'_>> {
+/// The lines of `text`, their words counted up to `counted_to` (at least 1).
+fn split_lines(text: &str, counted_to: usize) -> Vec<Line<'_>> {
     let mut lines = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -194,7 +217,7 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
             let words = if plain.is_empty() {
                 0
             } else {
-                count_words(&plain)
+                count_words_capped(&plain, counted_to)
             };
             lines.push(Line {
                 number,
@@ -205,6 +228,7 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
                 bare,
                 plain,
                 words,
+                counted_to,
                 removed: None,
             });
             if at_end {
@@ -236,9 +260,18 @@ impl Cleaner {
         if !self.markup && !self.chrome {
             return out;
         }
-        let mut lines = split_lines(text);
+        // The headline's words (case folding does not move word breaks): the structure rules
+        // compare line counts with it and with SHORT_LINE_WORDS, so lines are counted up to
+        // one more than both.
+        let headline = if self.chrome {
+            title_key(title)
+        } else {
+            String::new()
+        };
+        let headline_words = headline.split(' ').count();
+        let mut lines = split_lines(text, SHORT_LINE_WORDS.max(headline_words) + 1);
         if self.chrome {
-            self.mark_chrome(&mut lines, text.len(), title, source);
+            self.mark_chrome(&mut lines, text.len(), &headline, headline_words, source);
         }
         let mut markup_edits = Vec::new();
         let mut dateline_budget = DATELINE_LINES;
@@ -250,7 +283,7 @@ impl Cleaner {
                     kind: EditKind::Delete,
                 });
                 out.removed_lines += 1;
-                out.removed_words += line.words as u64;
+                out.removed_words += line.exact_words() as u64;
                 out.removals.push(Removal {
                     line: line.number,
                     start: line.start,
@@ -313,7 +346,15 @@ impl Cleaner {
         out
     }
 
-    fn mark_chrome(&self, lines: &mut [Line<'_>], text_len: usize, title: &str, source: &str) {
+    /// `headline` is the title's [`title_key`], of `headline_words` words.
+    fn mark_chrome(
+        &self,
+        lines: &mut [Line<'_>],
+        text_len: usize,
+        headline: &str,
+        headline_words: usize,
+        source: &str,
+    ) {
         // 1. Patterns, and the first end-of-body heading in the second half of the text.
         let mut end_of_body: Option<usize> = None;
         for (i, line) in lines.iter_mut().enumerate() {
@@ -322,7 +363,7 @@ impl Cleaner {
             }
             if let Some(p) = self.boilerplate.first_match(&line.plain) {
                 let cat = &self.boilerplate.categories[p.category];
-                let fits = line.words <= cat.max_words
+                let fits = line.exact_words() <= cat.max_words
                     && (cat.scope == Scope::Line || 2 * line.start >= text_len);
                 if fits {
                     line.removed = Some((
@@ -377,12 +418,10 @@ impl Cleaner {
             }
         }
         // 4. Short unpunctuated lines before the body and after it.
-        let headline = title_key(title);
-        // The key's words are the line's words (case folding does not move word breaks):
-        // only a line of as many words can be the headline, and only its key is worked out.
-        let headline_words = headline.split(' ').count();
+        // Only a line of as many words as the headline can be it, and only its key is
+        // worked out.
         let is_headline = |l: &Line<'_>| {
-            !headline.is_empty() && l.words == headline_words && title_key(&l.plain) == headline
+            !headline.is_empty() && l.has_words(headline_words) && title_key(&l.plain) == headline
         };
         let open: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].is_blank() && lines[i].removed.is_none())

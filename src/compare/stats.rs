@@ -249,17 +249,44 @@ pub fn mann_whitney(a: &[f64], b: &[f64]) -> Option<MannWhitney> {
     mann_whitney_bins(&crate::aggregate::value_bins(a, b))
 }
 
-/// `P(U >= u)` under the null for samples of `m` and `n` untied values. The number of
-/// orderings with `U = k` is the coefficient of `q^k` in the Gaussian binomial
-/// `[m+n choose m]_q = prod_{i=1..s} (1 - q^(l+i)) / (1 - q^i)`, `s = min(m, n)`,
-/// `l = max(m, n)`, built up exactly in integers.
+/// `P(U >= u)` under the null for samples of `m` and `n` untied values: the share of the
+/// orderings with `U >= u` ([`exact_u_tails`]).
 fn exact_u_sf(u: u64, m: u64, n: u64) -> f64 {
     let (s, l) = (m.min(n) as usize, m.max(n) as usize);
-    let max_u = s * l;
     let u = u as usize;
-    if u > max_u {
+    if u > s * l {
         return 0.0;
     }
+    // compare.csv tests every measure of a pair of outlets in turn, nearly always with the
+    // same two sample sizes: the last few distributions are kept (each at most 40 kB).
+    const KEPT: usize = 8;
+    /// `(s, l)` and its [`exact_u_tails`], most recently used last.
+    type Kept = Vec<((usize, usize), std::rc::Rc<[i128]>)>;
+    thread_local! {
+        static TAILS: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let tails = TAILS.with_borrow_mut(|kept| {
+        if let Some(at) = kept.iter().position(|(key, _)| *key == (s, l)) {
+            let hit = kept.remove(at);
+            kept.push(hit);
+        } else {
+            if kept.len() == KEPT {
+                kept.remove(0);
+            }
+            kept.push(((s, l), exact_u_tails(s, l).into()));
+        }
+        kept.last().map(|(_, t)| t.clone())
+    });
+    let tails = tails.unwrap_or_else(|| exact_u_tails(s, l).into());
+    tails[u] as f64 / tails[0] as f64
+}
+
+/// For samples of `s` and `l` untied values, the number of orderings with `U >= k` for every
+/// `k` from 0 to `s * l` (the first is the number of all orderings). The number with `U = k`
+/// is the coefficient of `q^k` in the Gaussian binomial
+/// `[s+l choose s]_q = prod_{i=1..s} (1 - q^(l+i)) / (1 - q^i)`, built up exactly in integers.
+fn exact_u_tails(s: usize, l: usize) -> Vec<i128> {
+    let max_u = s * l;
     let mut c = vec![0i128; max_u + 1];
     c[0] = 1;
     for i in 1..=s {
@@ -273,9 +300,11 @@ fn exact_u_sf(u: u64, m: u64, n: u64) -> f64 {
             c[d] += c[d - i];
         }
     }
-    let total: i128 = c.iter().sum();
-    let tail: i128 = c[u..].iter().sum();
-    tail as f64 / total as f64
+    // suffix sums: c[k] becomes the count of U >= k
+    for d in (0..max_u).rev() {
+        c[d] += c[d + 1];
+    }
+    c
 }
 
 /// The log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).
@@ -451,6 +480,42 @@ mod tests {
                 (Some(g), Some(want)) => close(g, want, "hedges_g", c),
                 (None, None) => {}
                 (got, want) => panic!("hedges_g: got {got:?}, want {want:?} in {c}"),
+            }
+        }
+    }
+
+    #[test]
+    fn exact_u_counts_every_ordering() {
+        // U of a placement of `s` values among `s + l`: pairs (a of s above b of l).
+        for s in 1..=6usize {
+            for l in s..=8usize {
+                let mut by_u = vec![0i128; s * l + 1];
+                for mask in 0u32..(1 << (s + l)) {
+                    if mask.count_ones() as usize != s {
+                        continue;
+                    }
+                    let (mut below, mut u) = (0, 0);
+                    for bit in 0..s + l {
+                        if mask & (1 << bit) != 0 {
+                            u += below;
+                        } else {
+                            below += 1;
+                        }
+                    }
+                    by_u[u] += 1;
+                }
+                let tails = exact_u_tails(s, l);
+                for k in 0..=s * l {
+                    assert_eq!(
+                        tails[k],
+                        by_u[k..].iter().sum::<i128>(),
+                        "s={s} l={l} k={k}"
+                    );
+                    // kept or not, and either way round, the same p
+                    let p = tails[k] as f64 / tails[0] as f64;
+                    assert_eq!(exact_u_sf(k as u64, s as u64, l as u64), p);
+                    assert_eq!(exact_u_sf(k as u64, l as u64, s as u64), p);
+                }
             }
         }
     }

@@ -59,16 +59,49 @@ pub fn pvalue(p: Option<f64>) -> String {
 /// [`inert`], integers, and numbers as [`fixed`] writes them. The same bytes as
 /// `report::record_bytes` of those strings (the per-article rows, where speed matters).
 pub(crate) struct RowWriter {
-    w: csv::Writer<Vec<u8>>,
+    w: csv::Writer<SharedBuf>,
+    out: SharedBuf,
     scratch: String,
+}
+
+/// A byte buffer that a csv writer writes into and its owner can take the bytes out of
+/// between records, so one writer (costly to make: an 8 kB zeroed buffer) serves many.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SharedBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedBuf {
+    /// A writer of report rows into this buffer: CRLF line ends, and flexible, as rows of
+    /// several reports (of different lengths) go through one writer in turn.
+    pub(crate) fn csv_writer(&self) -> csv::Writer<SharedBuf> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(self.clone())
+    }
+
+    /// Everything `w` (writing into this buffer) has written, leaving the buffer empty.
+    pub(crate) fn take(&self, w: &mut csv::Writer<SharedBuf>) -> Vec<u8> {
+        let _ = w.flush();
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
 }
 
 impl RowWriter {
     pub fn new() -> RowWriter {
+        let out = SharedBuf::default();
         RowWriter {
-            w: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(Vec::new()),
+            w: out.csv_writer(),
+            out,
             scratch: String::new(),
         }
     }
@@ -118,8 +151,9 @@ impl RowWriter {
         let _ = self.w.write_record(None::<&[u8]>);
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.w.into_inner().unwrap_or_default()
+    /// The rows written so far, leaving the writer empty for the next report's rows.
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        self.out.take(&mut self.w)
     }
 }
 
@@ -246,7 +280,17 @@ mod tests {
         let want = super::super::record_bytes([
             "=cmd", "a, \"b\"", "author", "42", "", "0.0000", "", "true", "-1.5000", "-2+3",
         ]);
-        assert_eq!(r.into_bytes(), want);
+        assert_eq!(r.take_bytes(), want);
+        // used again, for rows of other lengths, it writes what a new writer would
+        r.text("x");
+        r.int(1u8);
+        r.end();
+        r.text("y");
+        r.end();
+        assert_eq!(r.take_bytes(), b"x,1\r\ny\r\n");
+        assert_eq!(super::super::record_bytes(["a", "b", "c"]), b"a,b,c\r\n");
+        assert_eq!(super::super::record_bytes(["d"]), b"d\r\n");
+        assert!(r.take_bytes().is_empty());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod page;
 mod rows;
 mod xlsx;
 
+use cells::SharedBuf;
 pub use cells::{fixed, inert, pvalue};
 pub use compare::{compare_header, compare_records, keyness_header, keyness_records};
 pub use outlets::{
@@ -89,7 +90,7 @@ pub struct Rendered {
 /// A CSV writer into memory, quoting exactly as every report does and making every cell
 /// [`inert`]: the one place where report cells are written, so no text cell can reach a
 /// spreadsheet as a formula whichever row it is in.
-pub(crate) struct CsvOut(csv::Writer<Vec<u8>>);
+pub(crate) struct CsvOut(csv::Writer<SharedBuf>, SharedBuf);
 
 impl CsvOut {
     /// Write one record, every cell made [`inert`] (plain numbers are left as they are).
@@ -104,19 +105,16 @@ impl CsvOut {
             .write_record(fields.into_iter().map(|f| inert(f.as_ref())));
     }
 
-    /// The bytes written so far.
-    pub(crate) fn into_inner(self) -> Vec<u8> {
-        self.0.into_inner().unwrap_or_default()
+    /// The bytes written so far, leaving the writer empty to be used again.
+    fn take_bytes(&mut self) -> Vec<u8> {
+        self.1.take(&mut self.0)
     }
 }
 
 /// A [`CsvOut`] with CRLF line ends.
 pub(crate) fn csv_writer() -> CsvOut {
-    CsvOut(
-        csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new()),
-    )
+    let out = SharedBuf::default();
+    CsvOut(out.csv_writer(), out)
 }
 
 /// One CSV record as bytes, every cell made [`inert`].
@@ -125,9 +123,15 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<str>,
 {
-    let mut w = csv_writer();
-    w.write_record(fields);
-    w.into_inner()
+    // A csv writer starts with an 8 kB zeroed buffer, more work than most records: each
+    // thread keeps one.
+    thread_local! {
+        static WRITER: std::cell::RefCell<CsvOut> = std::cell::RefCell::new(csv_writer());
+    }
+    WRITER.with_borrow_mut(|w| {
+        w.write_record(fields);
+        w.take_bytes()
+    })
 }
 
 struct Target {

@@ -218,7 +218,14 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
     if removals.is_empty() {
         return Vec::new();
     }
-    let mut r = RowWriter::new();
+    cleaning_rows_with(&mut RowWriter::new(), article, removals)
+}
+
+/// [`cleaning_rows`] with a writer of the caller's (left empty).
+fn cleaning_rows_with(r: &mut RowWriter, article: &Article, removals: &[Removal]) -> Vec<u8> {
+    if removals.is_empty() {
+        return Vec::new();
+    }
     let mut offsets: Vec<usize> = removals.iter().flat_map(|r| [r.start, r.end]).collect();
     offsets.sort_unstable();
     let chars = char_offsets(&article.text, &offsets);
@@ -251,7 +258,7 @@ pub fn cleaning_rows(article: &Article, removals: &[Removal]) -> Vec<u8> {
         r.text(text);
         r.end();
     }
-    r.into_bytes()
+    r.take_bytes()
 }
 
 /// `cleaning.csv` columns.
@@ -284,9 +291,10 @@ pub fn render(
     measures: &[Option<f64>],
     with_hits: bool,
 ) -> Rendered {
+    // One writer for the article's rows of every report.
+    let mut r = RowWriter::new();
     let mut hits = Vec::new();
     if with_hits && !analysis.hits.is_empty() {
-        let mut r = RowWriter::new();
         for h in &analysis.hits {
             let lex = &set.lexicons[h.lexicon];
             let entry = &lex.entries[h.entry];
@@ -309,11 +317,10 @@ pub fn render(
             r.text(&h.sentence);
             r.end();
         }
-        hits = r.into_bytes();
+        hits = r.take_bytes();
     }
     let mut quotes = Vec::new();
     if !analysis.quotes.is_empty() {
-        let mut r = RowWriter::new();
         for q in &analysis.quotes {
             r.text(&article.id);
             r.text(&article.source);
@@ -336,13 +343,13 @@ pub fn render(
             r.text(&q.text);
             r.end();
         }
-        quotes = r.into_bytes();
+        quotes = r.take_bytes();
     }
-    let mut row = RowWriter::new();
-    article_row(&mut row, set, article, analysis, measures);
+    article_row(&mut r, set, article, analysis, measures);
+    let article_bytes = r.take_bytes();
     Rendered {
-        article: row.into_bytes(),
-        cleaning: cleaning_rows(article, &analysis.cleaning.removals),
+        article: article_bytes,
+        cleaning: cleaning_rows_with(&mut r, article, &analysis.cleaning.removals),
         hits,
         quotes,
     }

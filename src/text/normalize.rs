@@ -52,7 +52,7 @@ pub fn normalize_fragment_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_normal_fragment(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
-        std::borrow::Cow::Owned(normalize_fragment(s))
+        std::borrow::Cow::Owned(map_fragment(s))
     }
 }
 
@@ -80,9 +80,32 @@ pub fn normalize_fragment(s: &str) -> String {
     if is_normal_fragment(s) {
         return s.to_string();
     }
+    map_fragment(s)
+}
+
+/// The mapping of [`normalize_fragment`], character by character, except that a run of
+/// printable ASCII (which [`classify`] always keeps) is copied at once: the same output as
+/// mapping each of its characters (a property test checks it against that plain loop).
+fn map_fragment(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_graphic(bytes[i]) {
+            let start = i;
+            while i < bytes.len() && is_graphic(bytes[i]) {
+                i += 1;
+            }
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push_str(&s[start..i]);
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
         let mapped = match classify(c) {
             Class::Keep => c,
             Class::Replace(r) => r as char,
@@ -327,6 +350,43 @@ pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`normalize_fragment`] as first written: one character at a time.
+    fn fragment_by_chars(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending_space = false;
+        for c in s.chars() {
+            let mapped = match classify(c) {
+                Class::Keep => c,
+                Class::Replace(r) => r as char,
+                Class::Delete => continue,
+                Class::Space | Class::Break | Class::ParaBreak => {
+                    pending_space = true;
+                    continue;
+                }
+            };
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(mapped);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Copying runs of printable ASCII at once changes nothing.
+        #[test]
+        fn fragments_map_as_char_by_char(
+            s in proptest::string::string_regex(
+                "[a-zA-Z0-9 .,\"'\t\n\r\x00-\x1f\x7f\u{a0}\u{ad}\u{85}\u{200b}\u{2013}\u{2019}\u{201c}\u{2028}\u{2029}\u{3000}\u{feff}é日😀]{0,40}"
+            ).unwrap()
+        ) {
+            proptest::prop_assert_eq!(normalize_fragment(&s), fragment_by_chars(&s));
+            proptest::prop_assert_eq!(normalize_fragment_cow(&s), fragment_by_chars(&s));
+        }
+    }
 
     fn norm(s: &str) -> String {
         normalize_document(s, &[]).text

@@ -24,6 +24,31 @@ pub fn count_words(text: &str) -> usize {
         .sum()
 }
 
+/// `count_words(text).min(cap)`, stopping once `cap` words are counted: for a caller that
+/// only compares a count with small numbers (a property test checks it against
+/// [`count_words`]).
+pub fn count_words_capped(text: &str, cap: usize) -> usize {
+    if cap == 0 {
+        return 0;
+    }
+    if text.is_ascii() {
+        return count_ascii_words_capped(text.as_bytes(), cap);
+    }
+    // chunk by chunk, as `count_words` does
+    let mut count = 0;
+    for chunk in text.as_bytes().split(|b| b.is_ascii_whitespace()) {
+        if count >= cap {
+            break;
+        }
+        count += if chunk.is_ascii() {
+            count_ascii_words_capped(chunk, cap - count)
+        } else {
+            std::str::from_utf8(chunk).map_or(0, |c| c.unicode_words().take(cap - count).count())
+        };
+    }
+    count.min(cap)
+}
+
 /// Word classes of ASCII bytes under UAX #29.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum WordClass {
@@ -62,6 +87,12 @@ static WORD_CLASS: [WordClass; 256] = {
 /// `unicode_words().count()` of ASCII text: rules WB5 to WB13b (whitespace breaks, like any
 /// other byte of class `Other`), and a segment is a word when it holds a letter or a digit.
 fn count_ascii_words(chunk: &[u8]) -> usize {
+    count_ascii_words_capped(chunk, usize::MAX)
+}
+
+/// [`count_ascii_words`], stopping at `cap` words (`cap` at least 1).
+#[inline]
+fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
     use WordClass::*;
     let class = |i: usize| chunk.get(i).map_or(Other, |&b| WORD_CLASS[usize::from(b)]);
     let mut count = 0;
@@ -108,6 +139,9 @@ fn count_ascii_words(chunk: &[u8]) -> usize {
         }
         if alnum {
             count += 1;
+            if count >= cap {
+                break;
+            }
         }
     }
     count
@@ -193,6 +227,17 @@ mod tests {
             ).unwrap()
         ) {
             proptest::prop_assert_eq!(count_words(&text), text.unicode_words().count(), "{:?}", text);
+        }
+
+        /// The capped count is the full count, capped.
+        #[test]
+        fn capped_word_count_is_the_count_capped(
+            text in proptest::string::string_regex(
+                "[a-zA-Z0-9_:.',; \t\n\"!?()$%&/-]{0,40}|[aZ9_:.',; é’“\u{301}\u{200d}\u{93e}日😀\u{a0}\u{2019}·]{0,24}|[ab1.,' _\u{301}é]{0,16}"
+            ).unwrap(),
+            cap in 0usize..12,
+        ) {
+            proptest::prop_assert_eq!(count_words_capped(&text, cap), count_words(&text).min(cap), "{:?}", text);
         }
     }
 
