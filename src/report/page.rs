@@ -260,6 +260,27 @@ const LABEL_W: f64 = 190.0;
 const CHART_W: f64 = 520.0;
 const ROW_H: f64 = 26.0;
 
+/// The start of a chart: an `svg` of this size, titled for screen readers and on hover.
+fn svg_open(out: &mut String, title: &str, width: f64, height: f64) {
+    let title = esc(title);
+    let _ = write!(
+        out,
+        "<svg role=\"img\" aria-label=\"{title}\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\"><title>{title}</title>"
+    );
+}
+
+/// An outlet's name at the left of a chart row centred on `y` (cut to fit; whole on hover).
+fn row_label(out: &mut String, y: f64, source: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
+        LABEL_W - 8.0,
+        y + 4.0,
+        esc(source),
+        esc(&short(source, 28))
+    );
+}
+
 /// An x axis from 0 to `max` at the top of a chart, with five gridlines.
 fn axis(out: &mut String, max: f64, height: f64, x0: f64, w: f64, fmt: impl Fn(f64) -> String) {
     for k in 0..=5 {
@@ -297,23 +318,14 @@ fn indices(out: &mut String, t: &Table<'_>) {
         let max = nice_max(max);
         let height = 24.0 + ROW_H * t.rows.len() as f64;
         let width = LABEL_W + CHART_W + 170.0;
-        let _ = write!(
-            out,
-            "<h3>{title}</h3>\n<svg role=\"img\" aria-label=\"{title} per outlet\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\"><title>{title} per outlet</title>"
-        );
+        let _ = writeln!(out, "<h3>{title}</h3>");
+        svg_open(out, &format!("{title} per outlet"), width, height);
         axis(out, max, height, LABEL_W, CHART_W, |v| format!("{v:.1}"));
         let x = |v: f64| LABEL_W + CHART_W * (v / max).clamp(0.0, 1.0);
         for (k, row) in t.rows.iter().enumerate() {
             let y = 24.0 + ROW_H * k as f64 + ROW_H / 2.0;
             let source = t.cell(row, "source");
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
-                LABEL_W - 8.0,
-                y + 4.0,
-                esc(source),
-                esc(&short(source, 28))
-            );
+            row_label(out, y, source);
             if let (Some(l), Some(h)) = (t.num(row, &lo), t.num(row, &hi)) {
                 let _ = write!(
                     out,
@@ -424,21 +436,11 @@ fn attribution(out: &mut String, t: &Table<'_>) {
         out.push_str("</p>\n");
         let height = 8.0 + ROW_H * t.rows.len() as f64;
         let width = LABEL_W + CHART_W + 20.0;
-        let _ = write!(
-            out,
-            "<svg role=\"img\" aria-label=\"{title} per outlet\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\"><title>{title} per outlet</title>"
-        );
+        svg_open(out, &format!("{title} per outlet"), width, height);
         for (k, row) in t.rows.iter().enumerate() {
             let y = 8.0 + ROW_H * k as f64 + ROW_H / 2.0;
             let source = t.cell(row, "source");
-            let _ = write!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
-                LABEL_W - 8.0,
-                y + 4.0,
-                esc(source),
-                esc(&short(source, 28))
-            );
+            row_label(out, y, source);
             let values: Vec<(&str, f64, &str)> = parts
                 .iter()
                 .map(|(name, color)| (*name, t.num(row, name).unwrap_or(0.0), *color))
@@ -546,10 +548,8 @@ fn frames(out: &mut String, t: &Table<'_>) {
     // room on the right for the last rotated label
     let width = LABEL_W + cell_w * frame_ids.len() as f64 + 110.0;
     let height = top + ROW_H * sources.len() as f64 + 4.0;
-    let _ = write!(
-        out,
-        "<div class=\"scroll\"><svg role=\"img\" aria-label=\"Frame shares per outlet\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\"><title>Frame shares per outlet</title>"
-    );
+    out.push_str("<div class=\"scroll\">");
+    svg_open(out, "Frame shares per outlet", width, height);
     for (j, f) in frame_ids.iter().enumerate() {
         let x = LABEL_W + cell_w * j as f64 + cell_w / 2.0;
         let label = f.strip_prefix("frames.").unwrap_or(f).replace('_', " ");
@@ -563,14 +563,7 @@ fn frames(out: &mut String, t: &Table<'_>) {
     }
     for (k, s) in sources.iter().enumerate() {
         let y = top + ROW_H * k as f64;
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
-            LABEL_W - 8.0,
-            y + ROW_H / 2.0 + 4.0,
-            esc(s),
-            esc(&short(s, 28))
-        );
+        row_label(out, y + ROW_H / 2.0, s);
     }
     for row in t.rows {
         let (s, f) = (t.cell(row, "source"), t.cell(row, "frame"));
