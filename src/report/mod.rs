@@ -13,7 +13,6 @@ pub mod page;
 mod rows;
 mod xlsx;
 
-use cells::SharedBuf;
 pub use cells::{fixed, inert, pvalue};
 pub use compare::{compare_header, compare_records, keyness_header, keyness_records};
 pub use outlets::{
@@ -87,51 +86,19 @@ pub struct Rendered {
     pub cleaning: Vec<u8>,
 }
 
-/// A CSV writer into memory, quoting exactly as every report does and making every cell
-/// [`inert`]: the one place where report cells are written, so no text cell can reach a
-/// spreadsheet as a formula whichever row it is in.
-pub(crate) struct CsvOut(csv::Writer<SharedBuf>, SharedBuf);
-
-impl CsvOut {
-    /// Write one record, every cell made [`inert`] (plain numbers are left as they are).
-    pub(crate) fn write_record<I, T>(&mut self, fields: I)
-    where
-        I: IntoIterator<Item = T>,
-        T: AsRef<str>,
-    {
-        // Writing to a Vec cannot fail.
-        let _ = self
-            .0
-            .write_record(fields.into_iter().map(|f| inert(f.as_ref())));
-    }
-
-    /// The bytes written so far, leaving the writer empty to be used again.
-    fn take_bytes(&mut self) -> Vec<u8> {
-        self.1.take(&mut self.0)
-    }
-}
-
-/// A [`CsvOut`] with CRLF line ends.
-pub(crate) fn csv_writer() -> CsvOut {
-    let out = SharedBuf::default();
-    CsvOut(out.csv_writer(), out)
-}
-
-/// One CSV record as bytes, every cell made [`inert`].
+/// One CSV record as bytes, every cell made [`inert`], quoted as every report is (by the one
+/// [`RowWriter`](cells::RowWriter) that writes report rows).
 pub(crate) fn record_bytes<I, T>(fields: I) -> Vec<u8>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<str>,
 {
-    // A csv writer starts with an 8 kB zeroed buffer, more work than most records: each
-    // thread keeps one.
-    thread_local! {
-        static WRITER: std::cell::RefCell<CsvOut> = std::cell::RefCell::new(csv_writer());
+    let mut w = cells::RowWriter::new();
+    for f in fields {
+        w.text(f.as_ref());
     }
-    WRITER.with_borrow_mut(|w| {
-        w.write_record(fields);
-        w.take_bytes()
-    })
+    w.end();
+    w.take_bytes()
 }
 
 struct Target {
