@@ -216,7 +216,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         }
     })?;
 
-    let (mut outcome, outlets) = match outcome {
+    let (mut outcome, mut outlets) = match outcome {
         Ok(x) => x,
         Err(e) => {
             reports.abandon();
@@ -264,6 +264,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         scored: outcome.scored,
         skipped: outcome.skipped,
     };
+    crate::aggregate::sort_values(&mut outlets);
     let comparison = compare::compare(&analyzer.set, &outlets, &config.keyness);
     if config.xlsx && !config.quiet {
         // The workbook can take longer than the scoring (deflating every sheet): say so.

@@ -282,6 +282,16 @@ impl AddAssign<&OutletAcc> for OutletAcc {
 /// Accumulators of every outlet, keyed (and so sorted) by outlet name.
 pub type Outlets = BTreeMap<String, OutletAcc>;
 
+/// Put every outlet's exact measure values in ascending order ([`Median::sort_values`]): once,
+/// when the corpus has been read, before the pairwise comparisons bin them.
+pub fn sort_values(outlets: &mut Outlets) {
+    for acc in outlets.values_mut() {
+        for m in &mut acc.measures {
+            m.median.sort_values();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
