@@ -277,47 +277,67 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-/// The first pass: count every article's lines per outlet, for the repetition signal. Keys are
-/// computed on the pool, batch by batch, and counted in input order.
+/// The first pass: count every article's lines per outlet, for the repetition signal. This
+/// thread reads; a second keys each batch on the pool and counts the keys in input order, so
+/// reading the next batch overlaps keying this one (and the counts do not depend on the
+/// thread count).
 fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
-    let mut counter = LineCounter::default();
-    let mut batch: Vec<Item> = Vec::with_capacity(BATCH_ARTICLES);
+    let corpus = corpus::open(&config.input)?;
     let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
-    let mut flush = |batch: &mut Vec<Item>, counter: &mut LineCounter| {
-        let bytes = batch
-            .iter()
-            .map(|item| match item {
-                Item::Article(a) => a.text.len() as u64,
-                Item::Skip(_) => 0,
-            })
-            .sum();
-        progress.add(batch.len() as u64, bytes);
-        let keys: Vec<Option<(String, Vec<u64>)>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|item| match item {
-                    Item::Article(a) => Some((a.source.clone(), article_keys(&a.source, &a.text))),
-                    Item::Skip(_) => None,
-                })
-                .collect()
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    let counted = std::thread::scope(|scope| {
+        let counter = scope.spawn(move || {
+            let mut counter = LineCounter::default();
+            for batch in batch_rx {
+                let bytes = batch
+                    .iter()
+                    .map(|item| match item {
+                        Item::Article(a) => a.text.len() as u64,
+                        Item::Skip(_) => 0,
+                    })
+                    .sum();
+                progress.add(batch.len() as u64, bytes);
+                let keys: Vec<Option<(String, Vec<u64>)>> = pool.install(|| {
+                    batch
+                        .into_par_iter()
+                        .map(|item| match item {
+                            Item::Article(a) => {
+                                let keys = article_keys(&a.source, &a.text);
+                                Some((a.source, keys))
+                            }
+                            Item::Skip(_) => None,
+                        })
+                        .collect()
+                });
+                for (source, k) in keys.into_iter().flatten() {
+                    counter.add_keys(&source, &k);
+                }
+            }
+            counter
         });
-        for (source, k) in keys.into_iter().flatten() {
-            counter.add_keys(&source, &k);
+        let mut batch: Vec<Item> = Vec::with_capacity(BATCH_ARTICLES);
+        let mut bytes = 0;
+        for item in corpus {
+            if let Item::Article(a) = &item {
+                bytes += a.text.len();
+            }
+            batch.push(item);
+            if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ARTICLES));
+                if batch_tx.send(full).is_err() {
+                    break; // the counting thread panicked: reported below
+                }
+                bytes = 0;
+            }
         }
-        batch.clear();
-    };
-    let mut bytes = 0;
-    for item in corpus::open(&config.input)? {
-        if let Item::Article(a) = &item {
-            bytes += a.text.len();
+        if !batch.is_empty() {
+            let _ = batch_tx.send(batch);
         }
-        batch.push(item);
-        if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
-            flush(&mut batch, &mut counter);
-            bytes = 0;
-        }
-    }
-    flush(&mut batch, &mut counter);
+        drop(batch_tx);
+        counter.join()
+    });
+    let counter =
+        counted.map_err(|_| anyhow::anyhow!("internal error: a worker thread panicked"))?;
     Ok(counter.finish())
 }
 
