@@ -349,56 +349,59 @@ const ORG_NOUNS: &[&str] = &[
     "site",
     "account",
 ];
-/// Capitalised words that are never a speaker's name.
+/// Capitalised words that are never a speaker's name (weekdays, months, `Today`, sentence
+/// connectives), sorted for [`is_not_name`]'s binary search.
 const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "but",
-    "and",
-    "so",
-    "yet",
-    "still",
-    "however",
-    "meanwhile",
-    "instead",
+    "after",
     "also",
-    "then",
-    "now",
+    "and",
+    "april",
+    "as",
+    "at",
+    "august",
+    "before",
+    "but",
+    "december",
+    "february",
+    "for",
+    "friday",
     "here",
+    "however",
+    "if",
+    "in",
+    "instead",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "meanwhile",
+    "monday",
+    "november",
+    "now",
+    "october",
+    "on",
+    "saturday",
+    "september",
+    "so",
+    "still",
+    "sunday",
+    "that",
+    "then",
     "there",
     "this",
-    "that",
-    "in",
-    "on",
-    "at",
-    "for",
-    "as",
+    "thursday",
+    "today",
+    "tomorrow",
+    "tuesday",
+    "wednesday",
     "when",
     "while",
-    "after",
-    "before",
-    "if",
+    "yesterday",
+    "yet",
 ];
+/// The longest of [`NOT_NAMES`], in bytes.
+const NOT_NAME_MAX: usize = 9;
 /// Words between a speaker and its cue that are not part of the speaker (`X has told`,
 /// `X also said`).
 const AUX: &[&str] = &[
@@ -573,13 +576,35 @@ fn tokens(text: &str, span: Span) -> Vec<Token> {
     out
 }
 
-/// Is `w`, lowercased, one of [`NOT_NAMES`]? (Without a `String` for ASCII words.)
+/// Is `w`, lowercased, one of [`NOT_NAMES`]? A binary search of the sorted list; an ASCII
+/// word is lowercased on the stack, without a `String` (a property test checks this against
+/// a scan of the list).
 fn is_not_name(w: &str) -> bool {
     if w.is_ascii() {
-        NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
+        let mut buf = [0u8; NOT_NAME_MAX];
+        let Some(low) = buf.get_mut(..w.len()) else {
+            return false; // longer than any of the list
+        };
+        low.copy_from_slice(w.as_bytes());
+        low.make_ascii_lowercase();
+        NOT_NAMES
+            .binary_search_by(|n| cmp_short(n.as_bytes(), low))
+            .is_ok()
     } else {
-        NOT_NAMES.contains(&lower(w).as_str())
+        NOT_NAMES.binary_search(&lower(w).as_str()).is_ok()
     }
+}
+
+/// `a.cmp(b)` for short slices: a byte loop, which on words of a few letters that mostly
+/// differ in the first costs less than the call to `memcmp` the slice comparison makes.
+#[inline]
+fn cmp_short(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn capitalised(w: &str) -> bool {
@@ -1814,6 +1839,27 @@ mod tests {
             let plain: Vec<(Span, bool)> =
                 tokens_by_chars(&text, span).iter().map(|t| (t.span, t.word)).collect();
             proptest::prop_assert_eq!(fast, plain);
+        }
+    }
+
+    /// [`NOT_NAMES`], looked up by binary search, is sorted, without repeats, lowercase, and
+    /// no word is longer than [`NOT_NAME_MAX`].
+    #[test]
+    fn not_names_are_sorted() {
+        assert!(NOT_NAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(NOT_NAMES.iter().all(|w| w.to_lowercase() == *w));
+        assert_eq!(NOT_NAMES.iter().map(|w| w.len()).max(), Some(NOT_NAME_MAX));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// The binary search of [`is_not_name`] finds what a scan of the lowercased word finds.
+        #[test]
+        fn is_not_name_is_the_list_scan(
+            word in "(?i)(may|march|monday|wednesday|yesterday|but|if|in|a|mayday|mar|ifs|x|the)?[a-zA-Z\u{130}\u{212a}\u{e9}]{0,3}",
+        ) {
+            let plain = NOT_NAMES.contains(&word.to_lowercase().as_str());
+            proptest::prop_assert_eq!(is_not_name(&word), plain);
         }
     }
 
