@@ -646,6 +646,32 @@ fn lower(w: &str) -> String {
     w.to_lowercase()
 }
 
+/// `list.contains(&lower(w).as_str())` for a list of lower-case words, without a `String`
+/// for an ASCII word.
+fn lower_in(list: &[&str], w: &str) -> bool {
+    if w.is_ascii() {
+        list.iter().any(|n| n.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&lower(w).as_str())
+    }
+}
+
+/// `lower(w) == low` for a lower-case `low`, without a `String` for an ASCII word.
+fn lower_is(w: &str, low: &str) -> bool {
+    lower_in(&[low], w)
+}
+
+/// Is `w` (any case) one of [`AUX`], or an adverb in `-ly` of more than four letters, i.e.
+/// not part of the speaker before a cue?
+fn is_aux(w: &str) -> bool {
+    if w.is_ascii() {
+        lower_in(AUX, w) || (w.len() > 4 && w[w.len() - 2..].eq_ignore_ascii_case("ly"))
+    } else {
+        let w = lower(w);
+        AUX.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ly"))
+    }
+}
+
 /// An institution noun, singular or plural (`government`, `governments`).
 fn is_org_noun(w: &str) -> bool {
     ORG_NOUNS.contains(&w) || w.strip_suffix('s').is_some_and(|s| ORG_NOUNS.contains(&s))
@@ -776,14 +802,11 @@ impl Ctx<'_> {
             let mut start = a.start;
             for t in toks.iter().rev() {
                 let w = t.span.of(text);
-                if !t.word || PRONOUNS.contains(&lower(w).as_str()) {
+                if !t.word || lower_in(PRONOUNS, w) {
                     break;
                 }
                 start = t.span.start;
-                if matches!(
-                    lower(w).as_str(),
-                    "a" | "an" | "the" | "some" | "two" | "three"
-                ) {
+                if lower_in(&["a", "an", "the", "some", "two", "three"], w) {
                     break;
                 }
                 if start + 40 < a.start {
@@ -797,18 +820,18 @@ impl Ctx<'_> {
         // (its agent, if any, follows `by`)
         if toks.last().is_some_and(|t| {
             t.word
-                && matches!(
-                    lower(t.span.of(text)).as_str(),
-                    "was" | "were" | "is" | "are" | "be" | "been" | "being"
+                && lower_in(
+                    &["was", "were", "is", "are", "be", "been", "being"],
+                    t.span.of(text),
                 )
         }) {
             return None;
         }
         // `X has told`, `X also said`: the words between are not the speaker
-        while toks.last().is_some_and(|t| {
-            let w = lower(t.span.of(text));
-            t.word && (AUX.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ly")))
-        }) {
+        while toks
+            .last()
+            .is_some_and(|t| t.word && is_aux(t.span.of(text)))
+        {
             toks.pop();
         }
         let last = *toks.last()?;
@@ -823,8 +846,7 @@ impl Ctx<'_> {
         if !last.word {
             return None;
         }
-        let w = lower(last.span.of(text));
-        if PRONOUNS.contains(&w.as_str()) {
+        if lower_in(PRONOUNS, last.span.of(text)) {
             return Some(self.speaker(last.span, SpeakerKind::Pronoun));
         }
         self.name_run(&toks)
@@ -841,7 +863,7 @@ impl Ctx<'_> {
             let w = t.span.of(text);
             let include = if t.word {
                 (capitalised(w) && !is_not_name(w))
-                    || (PARTICLES.contains(&lower(w).as_str())
+                    || (lower_in(PARTICLES, w)
                         && start.is_some()
                         && i >= 2
                         && toks[i - 2].word
@@ -870,7 +892,7 @@ impl Ctx<'_> {
                     if !t.word {
                         break;
                     }
-                    if lower(t.span.of(text)) == "the" {
+                    if lower_is(t.span.of(text), "the") {
                         let span = text_of(n - back, n - 1);
                         let kind = if is_org_noun(&noun) {
                             SpeakerKind::Organisation
@@ -884,9 +906,7 @@ impl Ctx<'_> {
             return None;
         };
         // trim leading particles and brackets
-        while s < toks.len()
-            && (!toks[s].word || PARTICLES.contains(&lower(toks[s].span.of(text)).as_str()))
-        {
+        while s < toks.len() && (!toks[s].word || lower_in(PARTICLES, toks[s].span.of(text))) {
             s += 1;
         }
         if s >= toks.len() {
@@ -894,13 +914,13 @@ impl Ctx<'_> {
         }
         let end = toks.len() - 1;
         // a sentence-initial word of one letter or a lone function word is no name
-        let span = if s > 0 && lower(toks[s - 1].span.of(text)) == "the" {
+        let span = if s > 0 && lower_is(toks[s - 1].span.of(text), "the") {
             text_of(s - 1, end)
         } else {
             text_of(s, end)
         };
         let name = span.of(text);
-        if matches!(lower(name).as_str(), "the" | "a" | "an" | "i") {
+        if lower_in(&["the", "a", "an", "i"], name) {
             return None;
         }
         Some(self.speaker(span, kind_of(name)))
@@ -914,7 +934,7 @@ impl Ctx<'_> {
         let mut k = 0;
         if let Some(t) = toks.first()
             && t.word
-            && lower(t.span.of(text)) == "the"
+            && lower_is(t.span.of(text), "the")
         {
             k = 1;
         }
@@ -923,7 +943,7 @@ impl Ctx<'_> {
             return None;
         }
         let w = first.span.of(text);
-        if k == 0 && PRONOUNS.contains(&lower(w).as_str()) {
+        if k == 0 && lower_in(PRONOUNS, w) {
             return Some(self.speaker(first.span, SpeakerKind::Pronoun));
         }
         let seg_start = first.span.start;
@@ -943,7 +963,7 @@ impl Ctx<'_> {
             let w = t.span.of(text);
             let ok = t.word
                 && (capitalised(w)
-                    || (PARTICLES.contains(&lower(w).as_str())
+                    || (lower_in(PARTICLES, w)
                         && toks
                             .get(end + 2)
                             .is_some_and(|n| n.word && capitalised(n.span.of(text)))));
@@ -957,9 +977,7 @@ impl Ctx<'_> {
         let last = toks[end].span.of(text);
         let continues = toks.get(end + 1).is_some_and(|t| {
             let w = t.span.of(text);
-            t.word
-                && !capitalised(w)
-                && !matches!(lower(w).as_str(), "and" | "that" | "who" | "which")
+            t.word && !capitalised(w) && !lower_in(&["and", "that", "who", "which"], w)
         });
         if last.ends_with("'s") || continues {
             return None;
@@ -994,18 +1012,17 @@ impl Ctx<'_> {
     fn cue_speaker_here(&self, cue: &Cue, seg_start: usize) -> Option<Speaker> {
         let text = self.text();
         let sent = self.sentence_span(cue.span.start);
-        let phrase = lower(cue.span.of(text));
-        if phrase == "according to" {
+        if lower_is(cue.span.of(text), "according to") {
             return self.speaker_after(cue.span.end, sent.end);
         }
         let floor = back(text, cue.span.start, WINDOW, seg_start.max(sent.start));
         let seg = Span::new(floor, cue.span.start);
-        // `X was quoted by Y as saying`
+        // `X was quoted by Y as saying` (the cheap test first)
         let before = &text[seg.start..seg.end];
-        if let Some(at) = before
-            .find(" was quoted by ")
-            .or_else(|| before.find(" were quoted by "))
-            && before.trim_end().ends_with(" as")
+        if before.trim_end().ends_with(" as")
+            && let Some(at) = before
+                .find(" was quoted by ")
+                .or_else(|| before.find(" were quoted by "))
         {
             return self.speaker_before(seg, seg.start + at);
         }
@@ -1342,7 +1359,7 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
                         distinct.push(n);
                     }
                 }
-                let plural = matches!(lower(&sp.name).as_str(), "they" | "we");
+                let plural = lower_in(&["they", "we"], &sp.name);
                 if distinct.len() == 1 && !plural {
                     sp.resolved = Some(distinct[0].clone());
                 }
@@ -1871,6 +1888,41 @@ mod tests {
             let plain: Vec<(Span, bool)> =
                 tokens_by_chars(&text, span).iter().map(|t| (t.span, t.word)).collect();
             proptest::prop_assert_eq!(fast, plain);
+        }
+    }
+
+    /// Every word list is lower case: [`lower_in`] compares ASCII words without case.
+    #[test]
+    fn word_lists_are_lowercase() {
+        for list in [
+            PRONOUNS,
+            PARTICLES,
+            ORG_WORDS,
+            PLACES,
+            ORG_NOUNS,
+            NOT_NAMES,
+            AUX,
+            FUNCTION,
+            PERSON_TITLES,
+            TITLES,
+        ] {
+            assert!(list.iter().all(|w| w.to_lowercase() == *w), "{list:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// [`lower_in`] and [`is_aux`] find what the lowercased `String` finds.
+        #[test]
+        fn lookups_without_a_string_are_the_lowercased_ones(
+            word in "(?i)(he|the|of|has|al|later|already|publicly|lly|ly|according to)?[a-zA-Z\u{130}\u{212a}\u{e9}\u{c9}]{0,3}(ly)?",
+        ) {
+            for list in [PRONOUNS, PARTICLES, AUX, &["the"][..], &["according to"][..]] {
+                proptest::prop_assert_eq!(lower_in(list, &word), list.contains(&word.to_lowercase().as_str()));
+            }
+            let low = word.to_lowercase();
+            let plain = AUX.contains(&low.as_str()) || (low.len() > 4 && low.ends_with("ly"));
+            proptest::prop_assert_eq!(is_aux(&word), plain);
         }
     }
 
