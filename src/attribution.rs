@@ -832,7 +832,7 @@ impl Ctx<'_> {
             .copied()
             .filter(|a| {
                 let after = &self.text()[a.end..seg.end];
-                after.split_whitespace().count() <= 6
+                after.split_whitespace().take(7).count() <= 6
             })
     }
 
@@ -1161,13 +1161,14 @@ pub fn attribute(
         // 1. a cue right after the quotation
         let k = cues.partition_point(|c| c.span.start < q.span.end);
         if let Some(c) = cues.get(k) {
+            // (the gap may run to the end of the text: its words are counted up to the limit,
+            // and only when the cue is in the paragraph)
             let gap = &text[q.span.end..c.span.start];
-            let gap_words = gap.split_whitespace().count();
             let same_sentence =
-                ctx.sentence_of(c.span.start) == ctx.sentence_of(q.span.end.saturating_sub(1));
+                || ctx.sentence_of(c.span.start) == ctx.sentence_of(q.span.end.saturating_sub(1));
             if c.span.end <= para.end
-                && gap_words <= 12
-                && same_sentence
+                && gap.split_whitespace().take(13).count() <= 12
+                && same_sentence()
                 && !gap.contains(['"', '\u{ab}', '\u{bb}', '?', '!', ';'])
                 && !inside_quote(c.span.start)
                 && let Some(sp) = ctx.cue_speaker(k, q.span.end)
@@ -1210,7 +1211,8 @@ pub fn attribute(
                 _ => (Speaker::none(), None),
             },
         };
-        let inner_words = q.inner.of(text).split_whitespace().count();
+        // the words of the quotation, counted up to four (all the rules below tell apart)
+        let inner_words = q.inner.of(text).split_whitespace().take(4).count();
         // what stands before the quotation in its sentence, within the window: whitespace is
         // collapsed, so an empty window means the quotation starts the sentence
         let window = back(text, q.span.start, WINDOW, sent.start.min(q.span.start));
@@ -1225,17 +1227,19 @@ pub fn attribute(
         let ends_statement = inner.ends_with(['.', '!', '?', ',']);
         // a quoted name or title (`"Vision 2030"`, `"Operation Sindoor"`) names, it does
         // not distance: two or more words, each capitalised or a number (one capitalised word
-        // is ambiguous in headline-case text: `'Fake' Farmers`)
-        let is_name = inner_words >= 2
-            && q.inner.of(text).split_whitespace().all(|w| {
-                w.chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
-            });
+        // is ambiguous in headline-case text: `'Fake' Farmers`); asked of short quotations only
+        let is_name = || {
+            inner_words >= 2
+                && q.inner.of(text).split_whitespace().all(|w| {
+                    w.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+                })
+        };
         let kind = if speaker.kind == SpeakerKind::Unattributed
             && cue.is_none()
             && inner_words <= 3
-            && !is_name
+            && !is_name()
             && !(before.is_empty() && ends_statement)
         {
             QuoteKind::Scare
@@ -1277,7 +1281,7 @@ pub fn attribute(
         let mut rest = Span::new(after_start, sent.end);
         let rest_text = &text[rest.start..ahead(text, rest.start, WINDOW, rest.end)];
         if let Some(at) = rest_text.find(" that ")
-            && rest_text[..at].split_whitespace().count() <= 6
+            && rest_text[..at].split_whitespace().take(7).count() <= 6
         {
             rest.start += at + " that ".len();
         }
@@ -1585,6 +1589,22 @@ mod tests {
         cue: Option<&str>,
     ) -> (String, SpeakerKind, QuoteKind, Option<String>) {
         (name.to_string(), kind, qk, cue.map(String::from))
+    }
+
+    /// Rule 1 allows at most twelve words between a quotation and its cue (counted up to the
+    /// limit only), and a quotation's kind depends on its first four words.
+    #[test]
+    fn word_count_limits() {
+        let filler = |n: usize| vec!["then"; n].join(" ");
+        let at = |n: usize| format!("\"We will win,\" {} Smith said.", filler(n));
+        assert_eq!(speakers(&at(11))[0].0, "Smith");
+        assert_eq!(speakers(&at(12))[0].1, SpeakerKind::Unattributed);
+        let kind = |inner: &str| speakers(&format!("He went on and \"{inner}\" went on."))[0].2;
+        assert_eq!(kind("bad"), QuoteKind::Scare);
+        assert_eq!(kind("a bad deal"), QuoteKind::Scare);
+        assert_eq!(kind("Bad Deal Two"), QuoteKind::Partial);
+        assert_eq!(kind("a very bad deal"), QuoteKind::Partial);
+        assert_eq!(kind("a very bad deal for all of us"), QuoteKind::Partial);
     }
 
     #[test]
