@@ -168,92 +168,93 @@ const PARTICLES: &[&str] = &[
     "du", "and", "to",
 ];
 /// Words that make a capitalised phrase an institution.
+/// Sorted, for [`WordSet`].
 const ORG_WORDS: &[&str] = &[
-    "ministry",
     "administration",
-    "government",
-    "kremlin",
     "agency",
-    "times",
-    "post",
-    "news",
-    "press",
-    "tass",
-    "reuters",
-    "sputnik",
-    "ria",
-    "xinhua",
-    "bbc",
-    "cnn",
-    "journal",
-    "tribune",
-    "herald",
-    "guardian",
-    "council",
-    "court",
-    "police",
     "army",
-    "navy",
-    "party",
-    "committee",
-    "department",
-    "office",
-    "bank",
-    "union",
-    "institute",
-    "university",
-    "foundation",
-    "commission",
-    "embassy",
-    "house",
-    "pentagon",
-    "congress",
-    "parliament",
-    "senate",
-    "cabinet",
-    "secretariat",
-    "corporation",
-    "company",
-    "group",
-    "organization",
-    "organisation",
-    "fund",
-    "forces",
-    "force",
-    "command",
-    "service",
-    "services",
-    "board",
     "authority",
+    "bank",
+    "bbc",
+    "board",
+    "cabinet",
+    "center",
+    "centre",
+    "channel",
+    "chronicle",
+    "cnn",
+    "command",
+    "commission",
+    "committee",
+    "company",
+    "congress",
+    "corporation",
+    "council",
+    "courier",
+    "court",
+    "daily",
+    "department",
+    "dispatch",
+    "embassy",
+    "eu",
     "federation",
+    "force",
+    "forces",
+    "foundation",
+    "fund",
+    "gazette",
+    "government",
+    "group",
+    "guardian",
+    "herald",
+    "house",
+    "imf",
+    "inc",
+    "insider",
+    "institute",
+    "journal",
+    "kremlin",
+    "ltd",
+    "magazine",
+    "ministry",
     "nations",
     "nato",
-    "un",
-    "eu",
-    "imf",
-    "who",
-    "opec",
-    "sipri",
-    "centre",
-    "center",
+    "navy",
     "network",
-    "channel",
-    "television",
-    "radio",
-    "magazine",
+    "news",
+    "office",
+    "opec",
+    "organisation",
+    "organization",
     "outlet",
-    "daily",
-    "inc",
-    "ltd",
+    "parliament",
+    "party",
+    "pentagon",
+    "police",
+    "post",
+    "press",
+    "radio",
     "research",
+    "reuters",
     "review",
+    "ria",
+    "secretariat",
+    "senate",
+    "service",
+    "services",
+    "sipri",
+    "sputnik",
+    "tass",
+    "television",
+    "times",
     "today",
+    "tribune",
+    "un",
+    "union",
+    "university",
+    "who",
     "wire",
-    "dispatch",
-    "insider",
-    "gazette",
-    "chronicle",
-    "courier",
+    "xinhua",
 ];
 /// Countries and capitals that often stand for their government (`Moscow said`).
 const PLACES: &[&str] = &[
@@ -293,111 +294,112 @@ const PLACES: &[&str] = &[
     "the west",
 ];
 /// Lower-case nouns that, after `the`, describe an organisation rather than a person.
+/// Sorted, for [`WordSet`].
 const ORG_NOUNS: &[&str] = &[
-    "ministry",
-    "government",
-    "administration",
-    "agency",
-    "embassy",
-    "company",
-    "police",
-    "army",
-    "court",
-    "council",
-    "committee",
-    "party",
-    "department",
-    "office",
-    "newspaper",
-    "report",
-    "statement",
-    "agency",
-    "paper",
-    "broadcaster",
-    "outlet",
-    "network",
-    "channel",
-    "website",
-    "group",
-    "firm",
-    "bank",
-    "campaign",
-    "kremlin",
-    "letter",
+    "account",
     "ad",
+    "administration",
     "advert",
-    "resolution",
-    "memo",
+    "agency",
+    "army",
+    "article",
+    "bank",
+    "bill",
+    "book",
+    "broadcaster",
+    "campaign",
+    "channel",
+    "committee",
+    "company",
+    "complaint",
+    "council",
+    "court",
+    "decree",
+    "department",
     "document",
+    "editorial",
+    "embassy",
+    "filing",
+    "firm",
+    "government",
+    "group",
+    "kremlin",
+    "lawsuit",
+    "letter",
+    "memo",
+    "ministry",
+    "network",
+    "newspaper",
+    "office",
+    "order",
+    "outlet",
+    "page",
+    "paper",
+    "party",
+    "police",
+    "poll",
+    "post",
+    "report",
+    "resolution",
+    "ruling",
+    "site",
+    "statement",
     "study",
     "survey",
-    "poll",
-    "filing",
-    "lawsuit",
-    "complaint",
-    "ruling",
-    "bill",
-    "order",
-    "decree",
-    "post",
     "tweet",
     "video",
-    "article",
-    "editorial",
-    "book",
-    "page",
-    "site",
-    "account",
+    "website",
 ];
-/// Capitalised words that are never a speaker's name.
+/// Capitalised words that are never a speaker's name (weekdays, months, `Today`, sentence
+/// connectives). Sorted, for [`WordSet`].
 const NOT_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "but",
-    "and",
-    "so",
-    "yet",
-    "still",
-    "however",
-    "meanwhile",
-    "instead",
+    "after",
     "also",
-    "then",
-    "now",
+    "and",
+    "april",
+    "as",
+    "at",
+    "august",
+    "before",
+    "but",
+    "december",
+    "february",
+    "for",
+    "friday",
     "here",
+    "however",
+    "if",
+    "in",
+    "instead",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "meanwhile",
+    "monday",
+    "november",
+    "now",
+    "october",
+    "on",
+    "saturday",
+    "september",
+    "so",
+    "still",
+    "sunday",
+    "that",
+    "then",
     "there",
     "this",
-    "that",
-    "in",
-    "on",
-    "at",
-    "for",
-    "as",
+    "thursday",
+    "today",
+    "tomorrow",
+    "tuesday",
+    "wednesday",
     "when",
     "while",
-    "after",
-    "before",
-    "if",
+    "yesterday",
+    "yet",
 ];
 /// Words between a speaker and its cue that are not part of the speaker (`X has told`,
 /// `X also said`).
@@ -436,39 +438,40 @@ const FUNCTION: &[&str] = &[
     "which", "who", "a", "an", "the", "not", "no",
 ];
 /// Words that make a `the ...` phrase a person (`the Russian Ambassador to India Denis Alipov`).
+/// Sorted, for [`WordSet`].
 const PERSON_TITLES: &[&str] = &[
+    "admiral",
     "ambassador",
-    "minister",
-    "president",
-    "prime",
-    "general",
-    "secretary",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
+    "captain",
     "chairman",
     "chairwoman",
-    "director",
-    "professor",
-    "senator",
-    "governor",
-    "mayor",
-    "chief",
-    "envoy",
-    "king",
-    "queen",
-    "prince",
-    "pope",
-    "judge",
-    "colonel",
-    "captain",
-    "commander",
-    "admiral",
-    "sheikh",
     "chancellor",
-    "premier",
-    "leader",
+    "chief",
+    "colonel",
+    "commander",
+    "director",
+    "envoy",
     "founder",
+    "general",
+    "governor",
+    "judge",
+    "king",
+    "leader",
+    "mayor",
+    "minister",
+    "pope",
+    "premier",
+    "president",
+    "prime",
+    "prince",
+    "professor",
+    "queen",
+    "secretary",
+    "senator",
+    "sheikh",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
 ];
 /// Title abbreviations written with a full stop inside a speaker phrase.
 const TITLES: &[&str] = &[
@@ -508,77 +511,160 @@ struct Token {
 
 /// Word and punctuation tokens of `text[span]`: a word is a run of letters and digits with
 /// inner `'`, `-` or `.` (`Jaishankar's`, `S-400`, `U.S.`), a title abbreviation keeps its
-/// full stop; every other non-space character is a punctuation token. ASCII characters are
-/// read as bytes, others decoded (a property test checks this against a char iterator).
+/// full stop; every other non-space character is a punctuation token.
 fn tokens(text: &str, span: Span) -> Vec<Token> {
     let mut out = Vec::new();
+    tokens_into(text, span, &mut out);
+    out
+}
+
+/// [`tokens`] into `out` (cleared first), so that a caller tokenising many spans reuses one
+/// buffer. ASCII is read as bytes, a run of ASCII letters and digits by a table; other
+/// characters are decoded (a property test checks this against a char iterator).
+fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
+    out.clear();
     let s = &text[span.start..span.end];
     let bytes = s.as_bytes();
-    // The char at byte `i` (a char boundary) and its length.
-    let char_at = |i: usize| -> Option<(char, usize)> {
+    // Is the char at byte `i` (a char boundary) a letter or digit? With its length.
+    let alnum_at = |i: usize| -> Option<(bool, usize)> {
         match bytes.get(i) {
             None => None,
-            Some(&b) if b < 0x80 => Some((char::from(b), 1)),
-            Some(_) => s[i..].chars().next().map(|c| (c, c.len_utf8())),
-        }
-    };
-    let alnum = |c: char| {
-        if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
+            Some(&b) if b < 0x80 => Some((ASCII_ALNUM[usize::from(b)], 1)),
+            Some(_) => s[i..]
+                .chars()
+                .next()
+                .map(|c| (c.is_alphanumeric(), c.len_utf8())),
         }
     };
     let mut i = 0;
-    while let Some((c, len)) = char_at(i) {
-        if alnum(c) {
-            let mut end = i + len;
-            while let Some((d, dlen)) = char_at(end) {
-                if alnum(d) {
-                    end += dlen;
-                } else if matches!(d, '\'' | '-' | '.') {
-                    // inner joiner only when a letter or digit follows
-                    if char_at(end + 1).is_some_and(|(n, _)| alnum(n)) {
-                        end += 1;
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
-            // `Mr.` and the initial `L.`: keep the full stop
-            let word = &s[i..end];
-            let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if s[end..].starts_with('.')
-                && (initial || TITLES.contains(&word.to_lowercase().as_str()))
-            {
-                end += 1;
-            }
-            out.push(Token {
-                span: Span::new(span.start + i, span.start + end),
-                word: true,
-            });
-            i = end;
-        } else {
-            if !c.is_whitespace() {
+    while let Some((alnum, len)) = alnum_at(i) {
+        if !alnum {
+            let space = match bytes[i] {
+                b if b < 0x80 => char::from(b).is_whitespace(),
+                _ => s[i..].chars().next().is_some_and(char::is_whitespace),
+            };
+            if !space {
                 out.push(Token {
                     span: Span::new(span.start + i, span.start + i + len),
                     word: false,
                 });
             }
             i += len;
+            continue;
         }
+        let mut end = i + len;
+        loop {
+            while end < bytes.len() && ASCII_ALNUM[usize::from(bytes[end])] {
+                end += 1;
+            }
+            match bytes.get(end) {
+                // inner joiner only when a letter or digit follows
+                Some(b'\'' | b'-' | b'.') if alnum_at(end + 1).is_some_and(|(a, _)| a) => {
+                    end += 1;
+                }
+                Some(&b) if b >= 0x80 => match alnum_at(end) {
+                    Some((true, dlen)) => end += dlen,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        // `Mr.` and the initial `L.`: keep the full stop
+        if bytes.get(end) == Some(&b'.') && (is_initial(&s[i..end]) || is_title(&s[i..end])) {
+            end += 1;
+        }
+        out.push(Token {
+            span: Span::new(span.start + i, span.start + end),
+            word: true,
+        });
+        i = end;
     }
-    out
 }
 
-/// Is `w`, lowercased, one of [`NOT_NAMES`]? (Without a `String` for ASCII words.)
-fn is_not_name(w: &str) -> bool {
-    if w.is_ascii() {
-        NOT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
+/// ASCII letters and digits, by byte (no byte of a non-ASCII char is one).
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// One upper-case letter (`L` of `L. Ron`).
+fn is_initial(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+}
+
+/// Is `word`, lowercased, one of [`TITLES`]? (Without a `String` for an ASCII word.)
+fn is_title(word: &str) -> bool {
+    if word.is_ascii() {
+        word.len() <= 4 && TITLES.iter().any(|t| t.eq_ignore_ascii_case(word))
     } else {
-        NOT_NAMES.contains(&lower(w).as_str())
+        TITLES.contains(&lower(word).as_str())
+    }
+}
+
+/// Is `w`, lowercased, one of [`NOT_NAMES`]?
+fn is_not_name(w: &str) -> bool {
+    NOT_NAME_SET.contains_lower(w)
+}
+
+static NOT_NAME_SET: WordSet = WordSet::new(NOT_NAMES);
+static ORG_WORD_SET: WordSet = WordSet::new(ORG_WORDS);
+static ORG_NOUN_SET: WordSet = WordSet::new(ORG_NOUNS);
+static PERSON_TITLE_SET: WordSet = WordSet::new(PERSON_TITLES);
+
+/// A list of lower-case words, sorted, indexed by first byte: [`WordSet::contains_lower`]
+/// compares an ASCII word only with the few words of its first letter, without case and
+/// without a `String` (a property test checks it against a scan of the list).
+struct WordSet {
+    words: &'static [&'static str],
+    /// The words starting with byte `b` are `words[at[b]..at[b + 1]]`.
+    at: [u8; 257],
+}
+
+impl WordSet {
+    /// Fails to compile unless `words` are sorted by first byte, none empty, fewer than 256.
+    const fn new(words: &'static [&'static str]) -> WordSet {
+        assert!(words.len() < 256);
+        let mut i = 1;
+        while i < words.len() {
+            assert!(words[i - 1].as_bytes()[0] <= words[i].as_bytes()[0]);
+            i += 1;
+        }
+        let mut at = [0u8; 257];
+        let mut b = 0;
+        while b < at.len() {
+            // the words whose first byte is below `b`
+            let mut n = 0;
+            let mut i = 0;
+            while i < words.len() {
+                if (words[i].as_bytes()[0] as usize) < b {
+                    n += 1;
+                }
+                i += 1;
+            }
+            at[b] = n as u8;
+            b += 1;
+        }
+        WordSet { words, at }
+    }
+
+    /// `self.words.contains(&lower(w).as_str())`.
+    fn contains_lower(&self, w: &str) -> bool {
+        if !w.is_ascii() {
+            return self.words.contains(&lower(w).as_str());
+        }
+        let Some(first) = w.as_bytes().first() else {
+            return false; // no word is empty
+        };
+        let b = usize::from(first.to_ascii_lowercase());
+        self.words[usize::from(self.at[b])..usize::from(self.at[b + 1])]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(w))
     }
 }
 
@@ -590,13 +676,82 @@ fn lower(w: &str) -> String {
     w.to_lowercase()
 }
 
-/// An institution noun, singular or plural (`government`, `governments`).
-fn is_org_noun(w: &str) -> bool {
-    ORG_NOUNS.contains(&w) || w.strip_suffix('s').is_some_and(|s| ORG_NOUNS.contains(&s))
+/// `list.contains(&lower(w).as_str())` for a list of lower-case words, without a `String`
+/// for an ASCII word.
+fn lower_in(list: &[&str], w: &str) -> bool {
+    if w.is_ascii() {
+        list.iter().any(|n| n.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&lower(w).as_str())
+    }
 }
 
-/// Classify a speaker phrase (not a pronoun, not anonymous).
+/// `lower(w) == low` for a lower-case `low`, without a `String` for an ASCII word.
+fn lower_is(w: &str, low: &str) -> bool {
+    lower_in(&[low], w)
+}
+
+/// Is `w` (any case) one of [`AUX`], or an adverb in `-ly` of more than four letters, i.e.
+/// not part of the speaker before a cue?
+fn is_aux(w: &str) -> bool {
+    if w.is_ascii() {
+        lower_in(AUX, w) || (w.len() > 4 && w[w.len() - 2..].eq_ignore_ascii_case("ly"))
+    } else {
+        let w = lower(w);
+        AUX.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ly"))
+    }
+}
+
+/// An institution noun, singular or plural (`government`, `governments`); `w` lowercase.
+fn is_org_noun(w: &str) -> bool {
+    ORG_NOUN_SET.contains_lower(w)
+        || w.strip_suffix('s')
+            .is_some_and(|s| ORG_NOUN_SET.contains_lower(s))
+}
+
+/// Classify a speaker phrase (not a pronoun, not anonymous). An ASCII phrase is read in
+/// place, its words compared without case; any other goes through [`kind_of_lowercased`]
+/// (a property test checks that the two agree).
 fn kind_of(phrase: &str) -> SpeakerKind {
+    if !phrase.is_ascii() {
+        return kind_of_lowercased(phrase);
+    }
+    let the = |s: &str| s.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("the "));
+    let mut bare = phrase;
+    while the(bare) {
+        bare = &bare[4..];
+    }
+    if lower_in(PLACES, phrase) || lower_in(PLACES, bare) {
+        return SpeakerKind::Organisation;
+    }
+    let words = || {
+        phrase
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+            .filter(|w| !w.is_empty())
+    };
+    if words().any(|w| PERSON_TITLE_SET.contains_lower(w)) {
+        return SpeakerKind::Person;
+    }
+    if words().any(|w| ORG_WORD_SET.contains_lower(w)) {
+        return SpeakerKind::Organisation;
+    }
+    if the(phrase) {
+        let last = words().next_back().unwrap_or("");
+        // `is_org_noun` of the lowercased word: its plural `s` may be an `S`
+        let org_noun = ORG_NOUN_SET.contains_lower(last)
+            || last
+                .strip_suffix(['s', 'S'])
+                .is_some_and(|s| ORG_NOUN_SET.contains_lower(s));
+        if org_noun || capitalised(phrase.get(4..).unwrap_or("")) {
+            return SpeakerKind::Organisation;
+        }
+        return SpeakerKind::Pronoun; // a description: `the expert`, to be resolved
+    }
+    SpeakerKind::Person
+}
+
+/// [`kind_of`] as first written, on the lowercased phrase: for a phrase that is not ASCII.
+fn kind_of_lowercased(phrase: &str) -> SpeakerKind {
     let low = lower(phrase);
     let words: Vec<&str> = low
         .split(|c: char| !c.is_alphanumeric() && c != '.')
@@ -677,7 +832,7 @@ impl Ctx<'_> {
             .copied()
             .filter(|a| {
                 let after = &self.text()[a.end..seg.end];
-                after.split_whitespace().count() <= 6
+                after.split_whitespace().take(7).count() <= 6
             })
     }
 
@@ -720,14 +875,11 @@ impl Ctx<'_> {
             let mut start = a.start;
             for t in toks.iter().rev() {
                 let w = t.span.of(text);
-                if !t.word || PRONOUNS.contains(&lower(w).as_str()) {
+                if !t.word || lower_in(PRONOUNS, w) {
                     break;
                 }
                 start = t.span.start;
-                if matches!(
-                    lower(w).as_str(),
-                    "a" | "an" | "the" | "some" | "two" | "three"
-                ) {
+                if lower_in(&["a", "an", "the", "some", "two", "three"], w) {
                     break;
                 }
                 if start + 40 < a.start {
@@ -741,18 +893,18 @@ impl Ctx<'_> {
         // (its agent, if any, follows `by`)
         if toks.last().is_some_and(|t| {
             t.word
-                && matches!(
-                    lower(t.span.of(text)).as_str(),
-                    "was" | "were" | "is" | "are" | "be" | "been" | "being"
+                && lower_in(
+                    &["was", "were", "is", "are", "be", "been", "being"],
+                    t.span.of(text),
                 )
         }) {
             return None;
         }
         // `X has told`, `X also said`: the words between are not the speaker
-        while toks.last().is_some_and(|t| {
-            let w = lower(t.span.of(text));
-            t.word && (AUX.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ly")))
-        }) {
+        while toks
+            .last()
+            .is_some_and(|t| t.word && is_aux(t.span.of(text)))
+        {
             toks.pop();
         }
         let last = *toks.last()?;
@@ -767,8 +919,7 @@ impl Ctx<'_> {
         if !last.word {
             return None;
         }
-        let w = lower(last.span.of(text));
-        if PRONOUNS.contains(&w.as_str()) {
+        if lower_in(PRONOUNS, last.span.of(text)) {
             return Some(self.speaker(last.span, SpeakerKind::Pronoun));
         }
         self.name_run(&toks)
@@ -785,7 +936,7 @@ impl Ctx<'_> {
             let w = t.span.of(text);
             let include = if t.word {
                 (capitalised(w) && !is_not_name(w))
-                    || (PARTICLES.contains(&lower(w).as_str())
+                    || (lower_in(PARTICLES, w)
                         && start.is_some()
                         && i >= 2
                         && toks[i - 2].word
@@ -814,7 +965,7 @@ impl Ctx<'_> {
                     if !t.word {
                         break;
                     }
-                    if lower(t.span.of(text)) == "the" {
+                    if lower_is(t.span.of(text), "the") {
                         let span = text_of(n - back, n - 1);
                         let kind = if is_org_noun(&noun) {
                             SpeakerKind::Organisation
@@ -828,9 +979,7 @@ impl Ctx<'_> {
             return None;
         };
         // trim leading particles and brackets
-        while s < toks.len()
-            && (!toks[s].word || PARTICLES.contains(&lower(toks[s].span.of(text)).as_str()))
-        {
+        while s < toks.len() && (!toks[s].word || lower_in(PARTICLES, toks[s].span.of(text))) {
             s += 1;
         }
         if s >= toks.len() {
@@ -838,13 +987,13 @@ impl Ctx<'_> {
         }
         let end = toks.len() - 1;
         // a sentence-initial word of one letter or a lone function word is no name
-        let span = if s > 0 && lower(toks[s - 1].span.of(text)) == "the" {
+        let span = if s > 0 && lower_is(toks[s - 1].span.of(text), "the") {
             text_of(s - 1, end)
         } else {
             text_of(s, end)
         };
         let name = span.of(text);
-        if matches!(lower(name).as_str(), "the" | "a" | "an" | "i") {
+        if lower_in(&["the", "a", "an", "i"], name) {
             return None;
         }
         Some(self.speaker(span, kind_of(name)))
@@ -858,7 +1007,7 @@ impl Ctx<'_> {
         let mut k = 0;
         if let Some(t) = toks.first()
             && t.word
-            && lower(t.span.of(text)) == "the"
+            && lower_is(t.span.of(text), "the")
         {
             k = 1;
         }
@@ -867,7 +1016,7 @@ impl Ctx<'_> {
             return None;
         }
         let w = first.span.of(text);
-        if k == 0 && PRONOUNS.contains(&lower(w).as_str()) {
+        if k == 0 && lower_in(PRONOUNS, w) {
             return Some(self.speaker(first.span, SpeakerKind::Pronoun));
         }
         let seg_start = first.span.start;
@@ -887,7 +1036,7 @@ impl Ctx<'_> {
             let w = t.span.of(text);
             let ok = t.word
                 && (capitalised(w)
-                    || (PARTICLES.contains(&lower(w).as_str())
+                    || (lower_in(PARTICLES, w)
                         && toks
                             .get(end + 2)
                             .is_some_and(|n| n.word && capitalised(n.span.of(text)))));
@@ -901,9 +1050,7 @@ impl Ctx<'_> {
         let last = toks[end].span.of(text);
         let continues = toks.get(end + 1).is_some_and(|t| {
             let w = t.span.of(text);
-            t.word
-                && !capitalised(w)
-                && !matches!(lower(w).as_str(), "and" | "that" | "who" | "which")
+            t.word && !capitalised(w) && !lower_in(&["and", "that", "who", "which"], w)
         });
         if last.ends_with("'s") || continues {
             return None;
@@ -938,18 +1085,17 @@ impl Ctx<'_> {
     fn cue_speaker_here(&self, cue: &Cue, seg_start: usize) -> Option<Speaker> {
         let text = self.text();
         let sent = self.sentence_span(cue.span.start);
-        let phrase = lower(cue.span.of(text));
-        if phrase == "according to" {
+        if lower_is(cue.span.of(text), "according to") {
             return self.speaker_after(cue.span.end, sent.end);
         }
         let floor = back(text, cue.span.start, WINDOW, seg_start.max(sent.start));
         let seg = Span::new(floor, cue.span.start);
-        // `X was quoted by Y as saying`
+        // `X was quoted by Y as saying` (the cheap test first)
         let before = &text[seg.start..seg.end];
-        if let Some(at) = before
-            .find(" was quoted by ")
-            .or_else(|| before.find(" were quoted by "))
-            && before.trim_end().ends_with(" as")
+        if before.trim_end().ends_with(" as")
+            && let Some(at) = before
+                .find(" was quoted by ")
+                .or_else(|| before.find(" were quoted by "))
         {
             return self.speaker_before(seg, seg.start + at);
         }
@@ -1015,13 +1161,14 @@ pub fn attribute(
         // 1. a cue right after the quotation
         let k = cues.partition_point(|c| c.span.start < q.span.end);
         if let Some(c) = cues.get(k) {
+            // (the gap may run to the end of the text: its words are counted up to the limit,
+            // and only when the cue is in the paragraph)
             let gap = &text[q.span.end..c.span.start];
-            let gap_words = gap.split_whitespace().count();
             let same_sentence =
-                ctx.sentence_of(c.span.start) == ctx.sentence_of(q.span.end.saturating_sub(1));
+                || ctx.sentence_of(c.span.start) == ctx.sentence_of(q.span.end.saturating_sub(1));
             if c.span.end <= para.end
-                && gap_words <= 12
-                && same_sentence
+                && gap.split_whitespace().take(13).count() <= 12
+                && same_sentence()
                 && !gap.contains(['"', '\u{ab}', '\u{bb}', '?', '!', ';'])
                 && !inside_quote(c.span.start)
                 && let Some(sp) = ctx.cue_speaker(k, q.span.end)
@@ -1064,7 +1211,8 @@ pub fn attribute(
                 _ => (Speaker::none(), None),
             },
         };
-        let inner_words = q.inner.of(text).split_whitespace().count();
+        // the words of the quotation, counted up to four (all the rules below tell apart)
+        let inner_words = q.inner.of(text).split_whitespace().take(4).count();
         // what stands before the quotation in its sentence, within the window: whitespace is
         // collapsed, so an empty window means the quotation starts the sentence
         let window = back(text, q.span.start, WINDOW, sent.start.min(q.span.start));
@@ -1079,17 +1227,19 @@ pub fn attribute(
         let ends_statement = inner.ends_with(['.', '!', '?', ',']);
         // a quoted name or title (`"Vision 2030"`, `"Operation Sindoor"`) names, it does
         // not distance: two or more words, each capitalised or a number (one capitalised word
-        // is ambiguous in headline-case text: `'Fake' Farmers`)
-        let is_name = inner_words >= 2
-            && q.inner.of(text).split_whitespace().all(|w| {
-                w.chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
-            });
+        // is ambiguous in headline-case text: `'Fake' Farmers`); asked of short quotations only
+        let is_name = || {
+            inner_words >= 2
+                && q.inner.of(text).split_whitespace().all(|w| {
+                    w.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+                })
+        };
         let kind = if speaker.kind == SpeakerKind::Unattributed
             && cue.is_none()
             && inner_words <= 3
-            && !is_name
+            && !is_name()
             && !(before.is_empty() && ends_statement)
         {
             QuoteKind::Scare
@@ -1131,7 +1281,7 @@ pub fn attribute(
         let mut rest = Span::new(after_start, sent.end);
         let rest_text = &text[rest.start..ahead(text, rest.start, WINDOW, rest.end)];
         if let Some(at) = rest_text.find(" that ")
-            && rest_text[..at].split_whitespace().count() <= 6
+            && rest_text[..at].split_whitespace().take(7).count() <= 6
         {
             rest.start += at + " that ".len();
         }
@@ -1286,7 +1436,7 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
                         distinct.push(n);
                     }
                 }
-                let plural = matches!(lower(&sp.name).as_str(), "they" | "we");
+                let plural = lower_in(&["they", "we"], &sp.name);
                 if distinct.len() == 1 && !plural {
                     sp.resolved = Some(distinct[0].clone());
                 }
@@ -1301,8 +1451,9 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
 fn person_mentions(ctx: &Ctx) -> Vec<(usize, String)> {
     let text = ctx.text();
     let mut out = Vec::new();
+    let mut toks = Vec::new();
     for (si, sent) in ctx.doc.sentences.iter().enumerate() {
-        let toks = tokens(text, *sent);
+        tokens_into(text, *sent, &mut toks);
         let mut i = 0;
         while i < toks.len() {
             let is_name = |t: &Token| {
@@ -1438,6 +1589,22 @@ mod tests {
         cue: Option<&str>,
     ) -> (String, SpeakerKind, QuoteKind, Option<String>) {
         (name.to_string(), kind, qk, cue.map(String::from))
+    }
+
+    /// Rule 1 allows at most twelve words between a quotation and its cue (counted up to the
+    /// limit only), and a quotation's kind depends on its first four words.
+    #[test]
+    fn word_count_limits() {
+        let filler = |n: usize| vec!["then"; n].join(" ");
+        let at = |n: usize| format!("\"We will win,\" {} Smith said.", filler(n));
+        assert_eq!(speakers(&at(11))[0].0, "Smith");
+        assert_eq!(speakers(&at(12))[0].1, SpeakerKind::Unattributed);
+        let kind = |inner: &str| speakers(&format!("He went on and \"{inner}\" went on."))[0].2;
+        assert_eq!(kind("bad"), QuoteKind::Scare);
+        assert_eq!(kind("a bad deal"), QuoteKind::Scare);
+        assert_eq!(kind("Bad Deal Two"), QuoteKind::Partial);
+        assert_eq!(kind("a very bad deal"), QuoteKind::Partial);
+        assert_eq!(kind("a very bad deal for all of us"), QuoteKind::Partial);
     }
 
     #[test]
@@ -1802,7 +1969,7 @@ mod tests {
         /// Reading ASCII as bytes gives the tokens of the char iterator.
         #[test]
         fn tokens_are_the_char_iterators(
-            text in "[a-zA-Z0-9 .,'\\-:\"\u{e9}\u{c9}\u{2019}\u{301}\u{a0}\u{3000}\u{65e5}\u{1f600}]{0,40}",
+            text in "([a-zA-Z0-9 .,'\\-:\"\t\n\u{b}\u{e9}\u{c9}\u{2019}\u{301}\u{a0}\u{3000}\u{65e5}\u{1f600}\u{212a}]|(?i:mr|st|prof|capt|mrs|x|\u{c9}l)\\.){0,40}",
             from in 0usize..8,
         ) {
             let mut start = from.min(text.len());
@@ -1814,6 +1981,81 @@ mod tests {
             let plain: Vec<(Span, bool)> =
                 tokens_by_chars(&text, span).iter().map(|t| (t.span, t.word)).collect();
             proptest::prop_assert_eq!(fast, plain);
+        }
+    }
+
+    /// Every word list is lower case: [`lower_in`] compares ASCII words without case.
+    #[test]
+    fn word_lists_are_lowercase() {
+        for list in [
+            PRONOUNS,
+            PARTICLES,
+            ORG_WORDS,
+            PLACES,
+            ORG_NOUNS,
+            NOT_NAMES,
+            AUX,
+            FUNCTION,
+            PERSON_TITLES,
+            TITLES,
+        ] {
+            assert!(list.iter().all(|w| w.to_lowercase() == *w), "{list:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// [`lower_in`] and [`is_aux`] find what the lowercased `String` finds.
+        #[test]
+        fn lookups_without_a_string_are_the_lowercased_ones(
+            word in "(?i)(he|the|of|has|al|later|already|publicly|lly|ly|according to)?[a-zA-Z\u{130}\u{212a}\u{e9}\u{c9}]{0,3}(ly)?",
+        ) {
+            for list in [PRONOUNS, PARTICLES, AUX, &["the"][..], &["according to"][..]] {
+                proptest::prop_assert_eq!(lower_in(list, &word), list.contains(&word.to_lowercase().as_str()));
+            }
+            let low = word.to_lowercase();
+            let plain = AUX.contains(&low.as_str()) || (low.len() > 4 && low.ends_with("ly"));
+            proptest::prop_assert_eq!(is_aux(&word), plain);
+        }
+    }
+
+    /// [`is_title`] skips a word longer than every one of [`TITLES`].
+    #[test]
+    fn titles_are_short_and_lowercase() {
+        assert!(
+            TITLES
+                .iter()
+                .all(|t| t.len() <= 4 && t.to_lowercase() == *t)
+        );
+    }
+
+    /// The lists of the [`WordSet`]s are sorted, without repeats.
+    #[test]
+    fn sorted_word_lists() {
+        for list in [NOT_NAMES, ORG_WORDS, PERSON_TITLES, ORG_NOUNS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// [`WordSet::contains_lower`] finds what a scan for the lowercased word finds.
+        #[test]
+        fn word_sets_are_the_list_scans(
+            word in "(?i)(may|march|monday|wednesday|yesterday|but|if|in|a|mayday|mar|ifs|x|the|ministry|bbc|un|who|zz|president|prime|ambassador|agency|page)?[a-zA-Z\\u{130}\\u{212a}\\u{e9}]{0,3}",
+        ) {
+            for set in [&NOT_NAME_SET, &ORG_WORD_SET, &PERSON_TITLE_SET, &ORG_NOUN_SET] {
+                let plain = set.words.contains(&word.to_lowercase().as_str());
+                proptest::prop_assert_eq!(set.contains_lower(&word), plain);
+            }
+        }
+
+        /// [`kind_of`] of a phrase is what [`kind_of_lowercased`] makes of it.
+        #[test]
+        fn kind_of_is_the_lowercased_rules(
+            phrase in "((?i)the |The |THE |[A-Z][a-z]{0,6}|[a-z]{1,6}|(?i)ministry|ministries|bbc|the us|the u\\.s\\.|moscow|new delhi|agency|agencies|page|pages|statement|president|prime|chief|[.,'\\- ()]|\\u{c9}|\\u{130}|\\u{212a}){0,6}",
+        ) {
+            proptest::prop_assert_eq!(kind_of(&phrase), kind_of_lowercased(&phrase));
         }
     }
 
