@@ -95,6 +95,12 @@ impl RowWriter {
         }
     }
 
+    /// Make room for `bytes` more bytes of rows at once, instead of growing (and copying) the
+    /// buffer step by step as the rows come.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
     /// A cell's bytes, quoted when they must be, after a delimiter unless it is the row's
     /// first.
     fn cell(&mut self, cell: &[u8]) {

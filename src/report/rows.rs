@@ -295,6 +295,15 @@ pub fn render(
     let mut r = RowWriter::new();
     let mut hits = Vec::new();
     if with_hits && !analysis.hits.is_empty() {
+        // The rows' size, near enough: their text cells and about 80 bytes of the rest.
+        let per_row = article.id.len() + article.source.len() + 80;
+        r.reserve(
+            analysis
+                .hits
+                .iter()
+                .map(|h| per_row + h.sentence.len() + h.matched.len() + h.speaker.len())
+                .sum(),
+        );
         for h in &analysis.hits {
             let lex = &set.lexicons[h.lexicon];
             let entry = &lex.entries[h.entry];
