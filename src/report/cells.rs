@@ -182,7 +182,11 @@ impl RowWriter {
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.row_start = 0;
         self.cells = false;
-        std::mem::take(&mut self.out)
+        // Rows wait in the writer's queue a while: give back what was reserved and not used
+        // (shrinking in place; no copy).
+        let mut rows = std::mem::take(&mut self.out);
+        rows.shrink_to_fit();
+        rows
     }
 }
 

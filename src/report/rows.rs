@@ -295,8 +295,9 @@ pub fn render(
     let mut r = RowWriter::new();
     let mut hits = Vec::new();
     if with_hits && !analysis.hits.is_empty() {
-        // The rows' size, near enough: their text cells and about 80 bytes of the rest.
-        let per_row = article.id.len() + article.source.len() + 80;
+        // At least the rows' size, most of the time: their text cells and 200 bytes for the
+        // rest (a category's id, its entry and the numbers); what is left over is given back.
+        let per_row = article.id.len() + article.source.len() + 200;
         r.reserve(
             analysis
                 .hits
