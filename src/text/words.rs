@@ -153,7 +153,7 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
 ///
 /// The text is copied with its ASCII lowercased in one sweep; then only the non-ASCII chars,
 /// found eight bytes at a time, are looked at, and the few whose lowercase differs replaced
-/// in place (a property test checks this against [`fold_case_by_char`]).
+/// in place (a property test checks this against `fold_case_by_char`, the char-by-char fold).
 pub fn fold_case(s: &str) -> String {
     let mut out = s.to_ascii_lowercase();
     let bytes = s.as_bytes();
