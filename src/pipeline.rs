@@ -190,24 +190,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
             Ok((outcome, outlets))
         });
 
-        let mut batch = Vec::with_capacity(BATCH_ARTICLES);
-        let mut bytes = 0;
-        for item in corpus {
-            if let Item::Article(a) = &item {
-                bytes += a.text.len();
-            }
-            batch.push(item);
-            if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
-                if batch_tx.send(std::mem::take(&mut batch)).is_err() {
-                    break; // a later stage stopped on an error; the writer reports it
-                }
-                bytes = 0;
-            }
-        }
-        if !batch.is_empty() {
-            let _ = batch_tx.send(batch);
-        }
-        drop(batch_tx);
+        // A later stage that stopped on an error closes the channel; the writer reports it.
+        send_batches(corpus, batch_tx);
         let scored = scorer.join();
         let written = writer.join();
         match (scored, written) {
@@ -315,30 +299,36 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
             }
             counter
         });
-        let mut batch: Vec<Item> = Vec::with_capacity(BATCH_ARTICLES);
-        let mut bytes = 0;
-        for item in corpus {
-            if let Item::Article(a) = &item {
-                bytes += a.text.len();
-            }
-            batch.push(item);
-            if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ARTICLES));
-                if batch_tx.send(full).is_err() {
-                    break; // the counting thread panicked: reported below
-                }
-                bytes = 0;
-            }
-        }
-        if !batch.is_empty() {
-            let _ = batch_tx.send(batch);
-        }
-        drop(batch_tx);
+        // The counting thread closes the channel only by panicking: reported below.
+        send_batches(corpus, batch_tx);
         counter.join()
     });
     let counter =
         counted.map_err(|_| anyhow::anyhow!("internal error: a worker thread panicked"))?;
     Ok(counter.finish())
+}
+
+/// Read `items` in batches of [`BATCH_ARTICLES`] articles or [`BATCH_BYTES`] of text, whichever
+/// comes first, and send each down `tx`; stop early when the receiving stage has gone.
+fn send_batches(items: impl Iterator<Item = Item>, tx: mpsc::SyncSender<Vec<Item>>) {
+    let mut batch = Vec::with_capacity(BATCH_ARTICLES);
+    let mut bytes = 0;
+    for item in items {
+        if let Item::Article(a) = &item {
+            bytes += a.text.len();
+        }
+        batch.push(item);
+        if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ARTICLES));
+            if tx.send(full).is_err() {
+                return;
+            }
+            bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
 }
 
 /// One input after the scoring stage: an article's outlet, its accumulator and its rendered
