@@ -231,8 +231,7 @@ pub fn value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
 
 /// [`value_bins`] of two ascending samples, merged.
 fn merged_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
-    let mut bins: Vec<(u64, u64)> = Vec::new();
-    let mut last: Option<f64> = None;
+    let mut bins = Vec::new();
     let (mut i, mut j) = (0, 0);
     loop {
         let (x, in_a) = match (a.get(i), b.get(j)) {
@@ -246,22 +245,27 @@ fn merged_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
         } else {
             j += 1;
         }
-        if x.is_nan() {
-            continue;
-        }
-        if last != Some(x) {
-            bins.push((0, 0));
-            last = Some(x);
-        }
-        if let Some(bin) = bins.last_mut() {
-            if in_a {
-                bin.0 += 1;
-            } else {
-                bin.1 += 1;
-            }
+        if !x.is_nan() {
+            add_to_bins(&mut bins, x, in_a);
         }
     }
-    bins
+    bins.into_iter().map(|(_, a, b)| (a, b)).collect()
+}
+
+/// Count `x` (of sample a, or b) into the last bin when it holds the same value (`-0.0` is
+/// `0.0`), else into a new one: the values come in ascending order.
+fn add_to_bins(bins: &mut Vec<(f64, u64, u64)>, x: f64, in_a: bool) {
+    match bins.last_mut() {
+        Some(bin) if bin.0 == x => {}
+        _ => bins.push((x, 0, 0)),
+    }
+    if let Some(bin) = bins.last_mut() {
+        if in_a {
+            bin.1 += 1;
+        } else {
+            bin.2 += 1;
+        }
+    }
 }
 
 /// [`value_bins`] by sorting the union of the samples.
@@ -273,22 +277,11 @@ fn sorted_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
         .filter(|(x, _)| !x.is_nan())
         .collect();
     all.sort_by(|x, y| x.0.total_cmp(&y.0));
-    let mut bins: Vec<(u64, u64)> = Vec::new();
-    let mut last: Option<f64> = None;
+    let mut bins = Vec::new();
     for (x, in_a) in all {
-        if last != Some(x) {
-            bins.push((0, 0));
-            last = Some(x);
-        }
-        if let Some(bin) = bins.last_mut() {
-            if in_a {
-                bin.0 += 1;
-            } else {
-                bin.1 += 1;
-            }
-        }
+        add_to_bins(&mut bins, x, in_a);
     }
-    bins
+    bins.into_iter().map(|(_, a, b)| (a, b)).collect()
 }
 
 /// The values of two outlets as rank bins for the Mann-Whitney test: one `(count in a,
