@@ -529,7 +529,7 @@ fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
     let alnum_at = |i: usize| -> Option<(bool, usize)> {
         match bytes.get(i) {
             None => None,
-            Some(&b) if b < 0x80 => Some((ASCII_ALNUM[usize::from(b)], 1)),
+            Some(&b) if b < 0x80 => Some((crate::text::ASCII_ALNUM[usize::from(b)], 1)),
             Some(_) => s[i..]
                 .chars()
                 .next()
@@ -554,7 +554,7 @@ fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
         }
         let mut end = i + len;
         loop {
-            while end < bytes.len() && ASCII_ALNUM[usize::from(bytes[end])] {
+            while end < bytes.len() && crate::text::ASCII_ALNUM[usize::from(bytes[end])] {
                 end += 1;
             }
             match bytes.get(end) {
@@ -580,17 +580,6 @@ fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
         i = end;
     }
 }
-
-/// ASCII letters and digits, by byte (no byte of a non-ASCII char is one).
-static ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
 
 /// One upper-case letter (`L` of `L. Ron`).
 fn is_initial(word: &str) -> bool {

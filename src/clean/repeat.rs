@@ -52,14 +52,14 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if ALNUM[usize::from(b)] {
+        if crate::text::ASCII_ALNUM[usize::from(b)] {
             if !in_word {
                 words += 1;
                 in_word = true;
                 h.mix(WORD_START); // separates words: `ab c` is not `a bc`
             }
             let start = i;
-            while i < bytes.len() && ALNUM[usize::from(bytes[i])] {
+            while i < bytes.len() && crate::text::ASCII_ALNUM[usize::from(bytes[i])] {
                 i += 1;
             }
             h.ascii_run(bytes, start, i);
@@ -87,17 +87,6 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
     }
     (words >= MIN_WORDS).then(|| h.finish())
 }
-
-/// ASCII letters and digits.
-static ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
 
 /// What [`KeyHash`] mixes in at a word start, and the mark of a non-ASCII letter: neither can
 /// be a chunk of ASCII letters and digits (those have no byte at or above 0x80).

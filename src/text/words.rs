@@ -147,6 +147,18 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
     count
 }
 
+/// ASCII letters and digits, by byte (no byte of a non-ASCII char is one): the table that the
+/// line keys and the attribution tokens read words by.
+pub(crate) static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// Lowercases every char whose lowercase is exactly one char of the same UTF-8 length and
 /// keeps every other char (`İ`, the Kelvin sign, ...), so the output has the same byte length
 /// and the same char boundaries as `s`: byte offsets found in the folded text are valid in `s`.
