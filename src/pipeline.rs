@@ -16,7 +16,7 @@ use crate::aggregate::Outlets;
 use crate::clean::{self, Cleaner, LineCounter, Repeated, article_keys};
 use crate::compare;
 use crate::config::Config;
-use crate::corpus::{self, Item, Skip};
+use crate::corpus::{self, Item, Raw, Skip};
 use crate::lexicon::LexiconSet;
 use crate::progress::Progress;
 use crate::report::{Rendered, Reports, RunInfo, cleaning_rows, render};
@@ -102,10 +102,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let analyzer = analyzer.with_cleaner(cleaner);
     let corpus = corpus::open(&config.input)?;
     let input_kind = corpus.describe();
+    let extra_columns = corpus.extra_columns().to_vec();
+    let (inputs, mut admit) = corpus.into_raw();
     let mut reports = Reports::create(
         &config.out,
         &analyzer.set,
-        corpus.extra_columns(),
+        &extra_columns,
         config.with_hits,
         config.xlsx,
         config.force,
@@ -115,7 +117,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
     // a batch on the pool, `writer` writes rows and folds accumulators in input order. Each
     // stage works on a different batch at the same time.
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);
     let detail = Detail {
         hits: config.with_hits,
@@ -128,6 +130,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         let scorer = scope.spawn(move || {
             let mut articles_seen = 0u64;
             for batch in batch_rx {
+                let batch = prepare(&pool, batch, &mut admit);
                 // Which items report.html shows: articles numbered in input order.
                 let on_page: Vec<Option<u64>> = batch
                     .iter()
@@ -191,7 +194,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         });
 
         // A later stage that stopped on an error closes the channel; the writer reports it.
-        send_batches(corpus, batch_tx);
+        send_batches(inputs, batch_tx);
         let scored = scorer.join();
         let written = writer.join();
         match (scored, written) {
@@ -266,41 +269,42 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 /// reading the next batch overlaps keying this one (and the counts do not depend on the
 /// thread count).
 fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
-    let corpus = corpus::open(&config.input)?;
+    let (inputs, mut admit) = corpus::open(&config.input)?.into_raw();
     let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
     let counted = std::thread::scope(|scope| {
         let counter = scope.spawn(move || {
             let mut counter = LineCounter::default();
             for batch in batch_rx {
-                let bytes = batch
-                    .iter()
-                    .map(|item| match item {
-                        Item::Article(a) => a.text.len() as u64,
-                        Item::Skip(_) => 0,
-                    })
-                    .sum();
-                progress.add(batch.len() as u64, bytes);
-                let keys: Vec<Option<(String, Vec<u64>)>> = pool.install(|| {
+                // Each input is prepared and its lines keyed on the pool; the duplicate-id
+                // check then runs in input order, so a duplicate's keys are dropped unused.
+                let keyed: Vec<(Item, Vec<u64>)> = pool.install(|| {
                     batch
                         .into_par_iter()
-                        .map(|item| match item {
-                            Item::Article(a) => {
-                                let keys = article_keys(&a.source, &a.text);
-                                Some((a.source, keys))
-                            }
-                            Item::Skip(_) => None,
+                        .map(|raw| {
+                            let item = raw.prepare();
+                            let keys = match &item {
+                                Item::Article(a) => article_keys(&a.source, &a.text),
+                                Item::Skip(_) => Vec::new(),
+                            };
+                            (item, keys)
                         })
                         .collect()
                 });
-                for (source, k) in keys.into_iter().flatten() {
-                    counter.add_keys(&source, &k);
+                let (mut articles, mut bytes) = (0, 0);
+                for (item, keys) in keyed {
+                    articles += 1;
+                    if let Item::Article(a) = admit.admit(item) {
+                        bytes += a.text.len() as u64;
+                        counter.add_keys(&a.source, &keys);
+                    }
                 }
+                progress.add(articles, bytes);
             }
             counter
         });
         // The counting thread closes the channel only by panicking: reported below.
-        send_batches(corpus, batch_tx);
+        send_batches(inputs, batch_tx);
         counter.join()
     });
     let counter =
@@ -308,16 +312,22 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
     Ok(counter.finish())
 }
 
-/// Read `items` in batches of [`BATCH_ARTICLES`] articles or [`BATCH_BYTES`] of text, whichever
-/// comes first, and send each down `tx`; stop early when the receiving stage has gone.
-fn send_batches(items: impl Iterator<Item = Item>, tx: mpsc::SyncSender<Vec<Item>>) {
+/// Prepare a batch of inputs on the pool (parse, extract, cut: [`Raw::prepare`]), then pass
+/// them through the duplicate-id check in input order.
+fn prepare(pool: &rayon::ThreadPool, batch: Vec<Raw>, admit: &mut corpus::Admit) -> Vec<Item> {
+    let items: Vec<Item> = pool.install(|| batch.into_par_iter().map(Raw::prepare).collect());
+    items.into_iter().map(|item| admit.admit(item)).collect()
+}
+
+/// Read `inputs` in batches of [`BATCH_ARTICLES`] inputs or [`BATCH_BYTES`] of input,
+/// whichever comes first, and send each down `tx`; stop early when the receiving stage has
+/// gone.
+fn send_batches(inputs: impl Iterator<Item = Raw>, tx: mpsc::SyncSender<Vec<Raw>>) {
     let mut batch = Vec::with_capacity(BATCH_ARTICLES);
     let mut bytes = 0;
-    for item in items {
-        if let Item::Article(a) = &item {
-            bytes += a.text.len();
-        }
-        batch.push(item);
+    for raw in inputs {
+        bytes += raw.len();
+        batch.push(raw);
         if batch.len() >= BATCH_ARTICLES || bytes >= BATCH_BYTES {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ARTICLES));
             if tx.send(full).is_err() {

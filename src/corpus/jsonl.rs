@@ -5,6 +5,7 @@
 
 use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -17,13 +18,8 @@ use super::types::{Article, CorpusError, DecodeError, Encoding, FieldMap, Item, 
 /// Streams articles from a JSON Lines input.
 pub(crate) struct JsonlReader {
     reader: Box<dyn BufRead + Send>,
-    /// Path reported in origins (`<stdin>` for standard input).
-    origin_path: PathBuf,
-    /// Default ids are `<id_prefix>:<line>`.
-    id_prefix: String,
-    fields: FieldMap,
-    /// What the stream's byte-order mark said, if any.
-    bom: Option<Encoding>,
+    /// What parsing a line needs besides its bytes, shared with the lines read.
+    parser: Arc<LineParser>,
     /// 1-based number of the last line read.
     line: u64,
     buf: Vec<u8>,
@@ -32,8 +28,36 @@ pub(crate) struct JsonlReader {
     max_string: usize,
     /// Longest line kept, with long strings cut: room for two cut values and 1 MiB more.
     max_line: usize,
-    /// The strings cut on the current line.
+}
+
+/// What parsing a line needs besides its bytes: the same for every line of one input.
+pub(crate) struct LineParser {
+    /// Path reported in origins (`<stdin>` for standard input).
+    origin_path: PathBuf,
+    /// Default ids are `<id_prefix>:<line>`.
+    id_prefix: String,
+    fields: FieldMap,
+    /// What the stream's byte-order mark said, if any.
+    bom: Option<Encoding>,
+}
+
+/// A line as read, not yet parsed: [`RawLine::parse`] can run on any thread, so that the
+/// lines of a batch are parsed in parallel while the reader reads on.
+pub(crate) struct RawLine {
+    parser: Arc<LineParser>,
+    /// 1-based line number.
+    line: u64,
+    /// The line's bytes, without its line end (long strings already cut).
+    bytes: Vec<u8>,
+    /// The strings cut on this line.
     cuts: Vec<Cut>,
+}
+
+/// What the reader gives: a line to parse, or a skip it could tell without parsing.
+pub(crate) enum Read {
+    Line(RawLine),
+    /// Boxed: rare, and far larger than a line.
+    Skip(Box<Item>),
 }
 
 /// Opens a JSON Lines file; string values longer than `max` bytes are cut while reading.
@@ -74,17 +98,18 @@ pub(crate) fn new_reader(
     check_not_plain_json(path, &stream.peek)?;
     Ok(JsonlReader {
         reader: stream.reader,
-        origin_path,
-        id_prefix,
-        fields: fields.clone(),
-        bom: stream.bom,
+        parser: Arc::new(LineParser {
+            origin_path,
+            id_prefix,
+            fields: fields.clone(),
+            bom: stream.bom,
+        }),
         line: 0,
         buf: Vec::new(),
         done: false,
         // A little over the limit, so that the article is cut at a sentence end later.
         max_string: max.saturating_add(4096),
         max_line: max.saturating_mul(2).saturating_add(1 << 20),
-        cuts: Vec::new(),
     })
 }
 
@@ -108,6 +133,17 @@ impl Iterator for JsonlReader {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        Some(match self.next_read()? {
+            Read::Line(line) => line.parse(),
+            Read::Skip(skip) => *skip,
+        })
+    }
+}
+
+impl JsonlReader {
+    /// The next line as read, or a skip for a line that cannot be read (too long, or the
+    /// stream failed); `None` at the end.
+    pub(crate) fn next_read(&mut self) -> Option<Read> {
         while !self.done {
             let read = longline::read_line(
                 &mut self.reader,
@@ -122,8 +158,8 @@ impl Iterator for JsonlReader {
                     if line.overflow > 0 {
                         let start = String::from_utf8_lossy(&self.buf[..self.buf.len().min(240)])
                             .into_owned();
-                        return Some(skip(
-                            self.origin(self.line),
+                        return Some(Read::Skip(Box::new(skip(
+                            self.parser.origin(self.line),
                             None,
                             None,
                             format!(
@@ -134,41 +170,57 @@ impl Iterator for JsonlReader {
                                 self.max_string.saturating_sub(4096),
                                 quote(&start)
                             ),
-                        ));
+                        ))));
                     }
-                    self.cuts = line.cuts;
                     let mut bytes: &[u8] = &self.buf;
                     bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
                     if bytes.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    return Some(self.parse_line(bytes));
+                    return Some(Read::Line(RawLine {
+                        parser: Arc::clone(&self.parser),
+                        line: self.line,
+                        bytes: bytes.to_vec(),
+                        cuts: line.cuts,
+                    }));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.done = true;
-                    return Some(skip(
-                        self.origin(self.line + 1),
+                    return Some(Read::Skip(Box::new(skip(
+                        self.parser.origin(self.line + 1),
                         None,
                         None,
                         format!(
                             "cannot read line {} or anything after it: {e}",
                             self.line + 1
                         ),
-                    ));
+                    ))));
                 }
             }
         }
         None
     }
-}
 
-impl JsonlReader {
     /// What the stream's byte-order mark said, if there was one.
     pub fn bom(&self) -> Option<Encoding> {
-        self.bom
+        self.parser.bom
+    }
+}
+
+impl RawLine {
+    /// Bytes of the line.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len()
     }
 
+    /// The line's article, or a skip saying why it is none.
+    pub(crate) fn parse(self) -> Item {
+        self.parser.parse_line(self.line, &self.bytes, &self.cuts)
+    }
+}
+
+impl LineParser {
     fn origin(&self, line: u64) -> Origin {
         Origin {
             path: self.origin_path.clone(),
@@ -176,8 +228,8 @@ impl JsonlReader {
         }
     }
 
-    fn parse_line(&self, bytes: &[u8]) -> Item {
-        let origin = self.origin(self.line);
+    fn parse_line(&self, line: u64, bytes: &[u8], cuts: &[Cut]) -> Item {
+        let origin = self.origin(line);
         let decoded = match decode_plain(bytes) {
             Ok(d) => d,
             Err(DecodeError::Binary { offset }) => {
@@ -218,7 +270,7 @@ impl JsonlReader {
                 );
             }
         };
-        match self.article(&map, origin.clone(), encoding) {
+        match self.article(&map, origin.clone(), encoding, line, cuts) {
             Ok(article) => Item::Article(article),
             Err((id, source, reason)) => skip(origin, id, source, reason),
         }
@@ -230,6 +282,8 @@ impl JsonlReader {
         map: &Map<String, Value>,
         origin: Origin,
         encoding: Encoding,
+        line: u64,
+        cuts: &[Cut],
     ) -> Result<Article, (Option<String>, Option<String>, String)> {
         let f = &self.fields;
         let get = |key: &str| value_text(map, key);
@@ -271,15 +325,14 @@ impl JsonlReader {
         };
         let id = match get(&f.id).map_err(&fail)? {
             Some(v) if !v.trim().is_empty() => meta(&v),
-            _ => format!("{}:{}", self.id_prefix, self.line),
+            _ => format!("{}:{}", self.id_prefix, line),
         };
         let title = meta(&get(&f.title).map_err(&fail)?.unwrap_or_default());
         let date = meta(&get(&f.date).map_err(&fail)?.unwrap_or_default());
         let url = meta(&get(&f.url).map_err(&fail)?.unwrap_or_default());
         let author = meta(&get(&f.author).map_err(&fail)?.unwrap_or_default());
         // A key given twice: JSON keeps the last value, and so does the count.
-        let cut_bytes = self
-            .cuts
+        let cut_bytes = cuts
             .iter()
             .rev()
             .find(|c| c.key.as_deref() == Some(f.text.as_str()))

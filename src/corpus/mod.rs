@@ -49,11 +49,8 @@ pub struct Corpus {
     description: String,
     html: HtmlMode,
     max_article_bytes: usize,
-    /// Ids seen so far, as 64-bit hashes, to skip an article whose id was already used. The
-    /// one thing that grows with the number of articles: about 16 bytes an article (16 MB for
-    /// a million), kept that small on purpose (the chance that two of a million ids share a
-    /// hash is about 3 in 100 million).
-    ids: HashSet<u64>,
+    /// The duplicate-id check.
+    ids: Admit,
 }
 
 enum Reader {
@@ -77,7 +74,7 @@ impl Corpus {
             description: description.into(),
             html: HtmlMode::Auto,
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
-            ids: HashSet::new(),
+            ids: Admit::default(),
         }
     }
 
@@ -108,45 +105,89 @@ impl Iterator for Corpus {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
-        let item = match &mut self.reader {
-            Reader::Folder(r) => r.next(),
-            Reader::Manifest(r) => r.next(),
-            Reader::Jsonl(r) => r.next(),
-            Reader::Csv(r) => r.next(),
-            Reader::Single(r) => r.next(),
-        }?;
-        let item = match item {
-            Item::Article(a) if self.is_html(&a) => from_html(a),
-            other => other,
-        };
-        Some(match item {
-            Item::Article(a) => self.admit(a),
-            skip => skip,
-        })
+        let raw = self.next_raw()?;
+        Some(self.ids.admit(raw.prepare()))
     }
 }
 
-impl Corpus {
-    /// The last checks on an article: cut to `--max-article-bytes`, and skipped if its id was
-    /// already used.
-    fn admit(&mut self, mut a: Article) -> Item {
-        let keep = cut_point(&a.text, self.max_article_bytes);
-        if keep < a.text.len() {
-            a.cut_bytes += (a.text.len() - keep) as u64;
-            a.text.truncate(keep);
-            if a.text.trim().is_empty() {
-                return Item::Skip(Skip {
-                    reason: format!(
-                        "the first {} bytes of the text (--max-article-bytes) hold no words, so \
-                         nothing is left to score; raise --max-article-bytes",
-                        self.max_article_bytes
-                    ),
-                    origin: a.origin,
-                    id: Some(a.id),
-                    source: Some(a.source),
-                });
-            }
+/// One input as read, before the work on it that does not depend on the inputs before it:
+/// parsing a JSON line, extracting an HTML page, cutting to `--max-article-bytes`. That is
+/// [`Raw::prepare`], which can run on any thread; what does depend on the inputs before (the
+/// duplicate-id check) is [`Admit::admit`], to be called in input order.
+pub struct Raw {
+    kind: RawKind,
+    html: HtmlMode,
+    max_article_bytes: usize,
+}
+
+// An item read whole is as common as a line (folders, CSV), so neither is boxed: a batch
+// holds a few hundred of these.
+#[allow(clippy::large_enum_variant)]
+enum RawKind {
+    Item(Item),
+    Line(jsonl::RawLine),
+}
+
+impl Raw {
+    /// Bytes of the input as read (a JSON line, or an article's text), to size batches.
+    pub fn len(&self) -> usize {
+        match &self.kind {
+            RawKind::Item(Item::Article(a)) => a.text.len(),
+            RawKind::Item(Item::Skip(_)) => 0,
+            RawKind::Line(line) => line.len(),
         }
+    }
+
+    /// Whether [`len`](Self::len) is 0.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The article (parsed, its HTML page extracted, cut to `--max-article-bytes`) or the
+    /// skip it became. What [`Corpus`] yields is this, through [`Admit::admit`].
+    pub fn prepare(self) -> Item {
+        let item = match self.kind {
+            RawKind::Item(item) => item,
+            RawKind::Line(line) => line.parse(),
+        };
+        let item = match item {
+            Item::Article(a) if is_html(self.html, &a) => from_html(a),
+            other => other,
+        };
+        match item {
+            Item::Article(a) => cut(a, self.max_article_bytes),
+            skip => skip,
+        }
+    }
+}
+
+/// The inputs of a [`Corpus`] as read ([`Corpus::into_raw`]).
+pub struct RawInputs(Corpus);
+
+impl Iterator for RawInputs {
+    type Item = Raw;
+
+    fn next(&mut self) -> Option<Raw> {
+        self.0.next_raw()
+    }
+}
+
+/// The check that needs the inputs in order: an article whose id was already used is
+/// skipped.
+#[derive(Debug, Default)]
+pub struct Admit {
+    /// Ids seen so far, as 64-bit hashes. The one thing that grows with the number of
+    /// articles: about 16 bytes an article (16 MB for a million), kept that small on purpose
+    /// (the chance that two of a million ids share a hash is about 3 in 100 million).
+    ids: HashSet<u64>,
+}
+
+impl Admit {
+    /// `item`, or a skip if it is an article with an id seen before; call in input order.
+    pub fn admit(&mut self, item: Item) -> Item {
+        let Item::Article(a) = item else {
+            return item;
+        };
         // SipHash with fixed keys: the same on every run.
         let mut h = std::hash::DefaultHasher::new();
         a.id.hash(&mut h);
@@ -165,19 +206,70 @@ impl Corpus {
         }
         Item::Article(a)
     }
+}
 
-    /// Whether an article's text is an HTML page to extract.
-    fn is_html(&self, a: &Article) -> bool {
-        match self.html {
-            HtmlMode::Never => false,
-            HtmlMode::Always => true,
-            HtmlMode::Auto => {
-                // A file's type is its extension; a JSONL/CSV field is sniffed.
-                if a.origin.line.is_none() {
-                    folder::is_html_file(&a.origin.path)
-                } else {
-                    crate::html::looks_like_html(&a.text)
-                }
+impl Corpus {
+    /// The next input as read; [`Raw::prepare`] and [`Admit::admit`] make it the item the
+    /// iterator gives.
+    pub fn next_raw(&mut self) -> Option<Raw> {
+        let kind = match &mut self.reader {
+            Reader::Folder(r) => RawKind::Item(r.next()?),
+            Reader::Manifest(r) => RawKind::Item(r.next()?),
+            Reader::Jsonl(r) => match r.next_read()? {
+                jsonl::Read::Line(line) => RawKind::Line(line),
+                jsonl::Read::Skip(skip) => RawKind::Item(*skip),
+            },
+            Reader::Csv(r) => RawKind::Item(r.next()?),
+            Reader::Single(r) => RawKind::Item(r.next()?),
+        };
+        Some(Raw {
+            kind,
+            html: self.html,
+            max_article_bytes: self.max_article_bytes,
+        })
+    }
+
+    /// The inputs as read, to be prepared on any thread, and the in-order check to pass
+    /// them through afterwards: together what the iterator gives.
+    pub fn into_raw(mut self) -> (RawInputs, Admit) {
+        let admit = std::mem::take(&mut self.ids);
+        (RawInputs(self), admit)
+    }
+}
+
+/// An article cut to `max` bytes (at a sentence end where it can be), or a skip when what is
+/// left holds no words.
+fn cut(mut a: Article, max: usize) -> Item {
+    let keep = cut_point(&a.text, max);
+    if keep < a.text.len() {
+        a.cut_bytes += (a.text.len() - keep) as u64;
+        a.text.truncate(keep);
+        if a.text.trim().is_empty() {
+            return Item::Skip(Skip {
+                reason: format!(
+                    "the first {max} bytes of the text (--max-article-bytes) hold no words, so \
+                     nothing is left to score; raise --max-article-bytes"
+                ),
+                origin: a.origin,
+                id: Some(a.id),
+                source: Some(a.source),
+            });
+        }
+    }
+    Item::Article(a)
+}
+
+/// Whether an article's text is an HTML page to extract.
+fn is_html(mode: HtmlMode, a: &Article) -> bool {
+    match mode {
+        HtmlMode::Never => false,
+        HtmlMode::Always => true,
+        HtmlMode::Auto => {
+            // A file's type is its extension; a JSONL/CSV field is sniffed.
+            if a.origin.line.is_none() {
+                folder::is_html_file(&a.origin.path)
+            } else {
+                crate::html::looks_like_html(&a.text)
             }
         }
     }
@@ -409,6 +501,64 @@ mod tests {
             html: HtmlMode::Auto,
             max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES,
         }
+    }
+
+    /// The pipeline prepares a batch's inputs on the pool, in any order, and only then checks
+    /// ids in input order: that must give what the plain iterator gives, for every kind of
+    /// line (duplicates, HTML pages, bad JSON, blank lines, texts cut to the limit).
+    #[test]
+    fn raw_inputs_prepared_out_of_order_give_the_iterators_items() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "Word after word. ".repeat(400);
+        let lines = [
+            r#"{"id":"a","source":"S","text":"One said."}"#.to_owned(),
+            r#"{"id":"a","source":"T","text":"The same id."}"#.to_owned(),
+            "not json".to_owned(),
+            String::new(),
+            r#"{"id":"h","source":"S","text":"<html><body><nav>Home</nav><article><p>Page text here.</p></article></body></html>"}"#.to_owned(),
+            format!(r#"{{"id":"l","source":"S","text":"{long}"}}"#),
+            format!(r#"{{"id":"w","source":"S","text":"{}Tail."}}"#, " ".repeat(3000)),
+            r#"{"source":"S","text":"No id: one from the line."}"#.to_owned(),
+            r#"{"id":"b","source":"S","text":"   "}"#.to_owned(),
+            r#"{"id":"h","source":"S","text":"Id of the page, again."}"#.to_owned(),
+        ];
+        let path = testutil::write(&dir, "mixed.jsonl", lines.join("\n").as_bytes());
+        let mut s = spec(path);
+        s.max_article_bytes = 2000;
+        let plain: Vec<String> = open(&s).unwrap().map(|i| format!("{i:?}")).collect();
+
+        let (inputs, mut admit) = open(&s).unwrap().into_raw();
+        let raws: Vec<Raw> = inputs.collect();
+        let prepared: Vec<Item> = std::thread::spawn(move || {
+            let mut items: Vec<(usize, Item)> = raws
+                .into_iter()
+                .enumerate()
+                .rev()
+                .map(|(i, raw)| (i, raw.prepare()))
+                .collect();
+            items.sort_by_key(|(i, _)| *i);
+            items.into_iter().map(|(_, item)| item).collect()
+        })
+        .join()
+        .unwrap();
+        let staged: Vec<String> = prepared
+            .into_iter()
+            .map(|item| format!("{:?}", admit.admit(item)))
+            .collect();
+        assert_eq!(plain.len(), 9, "{plain:#?}");
+        assert_eq!(staged, plain);
+        // The cases are there: two duplicate ids, a page, a cut text.
+        assert_eq!(
+            plain.iter().filter(|i| i.contains("duplicate id")).count(),
+            2
+        );
+        assert!(plain.iter().any(|i| i.contains("Page text here.")));
+        assert!(plain.iter().any(|i| i.contains("hold no words")));
+        assert!(
+            plain
+                .iter()
+                .any(|i| i.contains("cut_bytes: ") && !i.contains("cut_bytes: 0,"))
+        );
     }
 
     #[test]
