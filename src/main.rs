@@ -8,6 +8,14 @@ use framescope::cli::{Cli, ColorArg, Command, ExplainArgs, LexiconsCommand, Side
 use framescope::config::{Config, LexiconConfig, label_filters};
 use framescope::{lexicons_table, pipeline};
 
+/// jemalloc instead of the system allocator: articles are allocated on one thread and freed on
+/// another, and glibc's allocator made that contend, so two worker threads used 15-30 % more
+/// CPU time than one for the same work (docs/PERFORMANCE.md). Not on MSVC, where it does not
+/// build.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
