@@ -126,11 +126,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     // report.html shows the first articles of the input with their text marked.
     let page_limit = config.report_html.unwrap_or(0) as u64;
     let analyzer = &analyzer;
+    let pool = &pool;
     let outcome = std::thread::scope(|scope| {
         let scorer = scope.spawn(move || {
             let mut articles_seen = 0u64;
             for batch in batch_rx {
-                let batch = prepare(&pool, batch, &mut admit);
+                let batch = prepare(pool, batch, &mut admit);
                 // Which items report.html shows: articles numbered in input order.
                 let on_page: Vec<Option<u64>> = batch
                     .iter()
@@ -252,7 +253,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         skipped: outcome.skipped,
     };
     crate::aggregate::sort_values(&mut outlets);
-    let comparison = compare::compare(&analyzer.set, &outlets, &config.keyness);
+    let comparison = pool.install(|| compare::compare(&analyzer.set, &outlets, &config.keyness));
     if config.xlsx && !config.quiet {
         // The workbook can take longer than the scoring (deflating every sheet): say so.
         eprintln!(

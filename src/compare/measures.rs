@@ -8,6 +8,8 @@
 use super::stats::{
     G2, MannWhitney, Sample, Welch, bh_adjust, g2, hedges_g, mann_whitney_bins, welch,
 };
+use rayon::prelude::*;
+
 use crate::aggregate::{MeasureAcc, OutletAcc, Outlets, rank_bins};
 use crate::lexicon::{LexiconSet, Side};
 use crate::score::{MEASURES, measure_names};
@@ -136,22 +138,30 @@ pub fn compare_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<CompareRow> {
     let names = measure_names(set);
     let list: Vec<(&String, &OutletAcc)> = outlets.iter().collect();
     let empty = MeasureAcc::default();
-    let mut rows = Vec::new();
+    // Every (pair, measure) is worked out on its own, in parallel on the current pool; the
+    // rows come back in the order of the list, whatever the thread count.
+    let mut jobs = Vec::new();
     for (i, &(name_a, a)) in list.iter().enumerate() {
         for &(name_b, b) in &list[i + 1..] {
             for (k, measure) in names.iter().enumerate() {
-                let ma = a.measures.get(k).unwrap_or(&empty);
-                let mb = b.measures.get(k).unwrap_or(&empty);
-                rows.push(compare_one(
-                    set,
-                    k,
-                    measure,
-                    (name_a, a, ma),
-                    (name_b, b, mb),
-                ));
+                jobs.push((k, measure, (name_a, a), (name_b, b)));
             }
         }
     }
+    let mut rows: Vec<CompareRow> = jobs
+        .into_par_iter()
+        .map(|(k, measure, (name_a, a), (name_b, b))| {
+            let ma = a.measures.get(k).unwrap_or(&empty);
+            let mb = b.measures.get(k).unwrap_or(&empty);
+            compare_one(
+                set,
+                k,
+                measure,
+                (name_a.as_str(), a, ma),
+                (name_b.as_str(), b, mb),
+            )
+        })
+        .collect();
     let adjust = |f: &dyn Fn(&CompareRow) -> Option<f64>| -> Vec<Option<f64>> {
         bh_adjust(&rows.iter().map(f).collect::<Vec<_>>())
     };

@@ -21,11 +21,16 @@ pub struct Comparison {
     pub measures: Vec<CompareRow>,
 }
 
-/// Compare every outlet with the others.
+/// Compare every outlet with the others, in parallel on the current rayon pool (the global
+/// one unless called inside `ThreadPool::install`); the rows do not depend on the thread
+/// count.
 pub fn compare(set: &LexiconSet, outlets: &Outlets, cfg: &KeynessConfig) -> Comparison {
+    // Both on the current pool, at the same time.
+    let (keyness, measures) =
+        rayon::join(|| keyness_rows(outlets, cfg), || compare_rows(set, outlets));
     Comparison {
         voice: cfg.voice,
-        keyness: keyness_rows(outlets, cfg),
-        measures: compare_rows(set, outlets),
+        keyness,
+        measures,
     }
 }
