@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::corpus::{self, Item, Raw, Skip};
 use crate::lexicon::LexiconSet;
 use crate::progress::Progress;
-use crate::report::{Rendered, Reports, RunInfo, cleaning_rows, render};
+use crate::report::{EntryCells, Rendered, Reports, RunInfo, cleaning_rows, render};
 use crate::score::{Analyzer, ArticleScore, ByVoice, Detail};
 
 /// Articles per batch handed to the worker pool.
@@ -126,6 +126,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     // report.html shows the first articles of the input with their text marked.
     let page_limit = config.report_html.unwrap_or(0) as u64;
     let analyzer = &analyzer;
+    let entries = &EntryCells::new(&analyzer.set);
     let pool = &pool;
     let outcome = std::thread::scope(|scope| {
         let scorer = scope.spawn(move || {
@@ -147,7 +148,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                     batch
                         .into_par_iter()
                         .zip(on_page)
-                        .map(|(item, page)| score_item(analyzer, item, detail, page))
+                        .map(|(item, page)| score_item(analyzer, entries, item, detail, page))
                         .collect()
                 });
                 if done_tx.send(results).is_err() {
@@ -369,7 +370,13 @@ struct Folded {
 
 /// Score one input; with `page` (its number among the input's articles), also mark it up for
 /// `report.html`, which needs its hits even when hits.csv is not written.
-fn score_item(analyzer: &Analyzer, item: Item, detail: Detail, page: Option<u64>) -> Scored {
+fn score_item(
+    analyzer: &Analyzer,
+    entries: &EntryCells,
+    item: Item,
+    detail: Detail,
+    page: Option<u64>,
+) -> Scored {
     let article = match item {
         Item::Skip(skip) => return Scored::Skip(skip, Vec::new()),
         Item::Article(article) => article,
@@ -381,7 +388,14 @@ fn score_item(analyzer: &Analyzer, item: Item, detail: Detail, page: Option<u64>
     match analyzer.analyze_with(&article, wanted) {
         Ok(analysis) => {
             let measures = analysis.score.measures(&analyzer.set);
-            let rows = render(&analyzer.set, &article, &analysis, &measures, detail.hits);
+            let rows = render(
+                &analyzer.set,
+                entries,
+                &article,
+                &analysis,
+                &measures,
+                detail.hits,
+            );
             let page = page.map(|n| {
                 crate::report::page::article_html(&analyzer.set, &article, &analysis, &measures, n)
             });

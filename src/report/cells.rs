@@ -166,6 +166,24 @@ impl RowWriter {
         self.scratch = scratch;
     }
 
+    /// Cells rendered before, as [`take_cells`](Self::take_cells) gave them: appended as
+    /// they are, after a delimiter unless they start the row. For cells that repeat on many
+    /// rows (an article's id, a lexicon entry's columns), rendered once.
+    pub fn rendered(&mut self, cells: &[u8]) {
+        if self.cells {
+            self.out.push(b',');
+        }
+        self.cells = true;
+        self.out.extend_from_slice(cells);
+    }
+
+    /// The cells written since the last row ended, without a row end, leaving the writer
+    /// empty: to be appended to rows later with [`rendered`](Self::rendered).
+    pub fn take_cells(&mut self) -> Vec<u8> {
+        self.cells = false;
+        self.out.split_off(self.row_start)
+    }
+
     /// End the row. A row of no bytes (one empty cell, or none) is written `""`, as the `csv`
     /// crate does, so that a reader sees a row and not a blank line.
     pub fn end(&mut self) {
@@ -376,6 +394,47 @@ mod tests {
         );
         proptest::proptest!(|(rows in proptest::collection::vec(cells, 0..5))| {
             proptest::prop_assert_eq!(write(&rows), csv_crate_bytes(&rows));
+        });
+    }
+
+    /// Cells rendered once and appended to rows (`take_cells`, `rendered`) give the bytes
+    /// of the same cells written on each row.
+    #[test]
+    fn cells_rendered_once_equal_cells_written_each_time() {
+        let alphabet = ['a', ',', '"', '\n', '=', '-', '1', ' '];
+        let cell = proptest::collection::vec(proptest::sample::select(alphabet.to_vec()), 0..12)
+            .prop_map(|cs| cs.into_iter().collect::<String>());
+        let group = proptest::collection::vec(cell.clone(), 1..4);
+        let cells = proptest::collection::vec(cell, 0..4);
+        let rows = proptest::collection::vec((cells.clone(), cells.clone(), cells), 0..4);
+        proptest::proptest!(|(group in group, rows in rows)| {
+            let mut direct = RowWriter::new();
+            for (before, middle, after) in &rows {
+                for c in before.iter().chain(&group).chain(middle).chain(&group).chain(after) {
+                    direct.text(c);
+                }
+                direct.end();
+            }
+            let mut once = RowWriter::new();
+            for c in &group {
+                once.text(c);
+            }
+            let rendered = once.take_cells();
+            for (before, middle, after) in &rows {
+                for c in before {
+                    once.text(c);
+                }
+                once.rendered(&rendered);
+                for c in middle {
+                    once.text(c);
+                }
+                once.rendered(&rendered);
+                for c in after {
+                    once.text(c);
+                }
+                once.end();
+            }
+            proptest::prop_assert_eq!(once.take_bytes(), direct.take_bytes());
         });
     }
 

@@ -19,7 +19,8 @@ pub use outlets::{
     frame_header, frame_rows, source_header, source_rows, speaker_header, speaker_rows,
 };
 pub use rows::{
-    article_header, cleaning_header, cleaning_rows, hit_header, quote_header, render, skip_header,
+    EntryCells, article_header, cleaning_header, cleaning_rows, hit_header, quote_header, render,
+    skip_header,
 };
 
 use std::fs::File;

@@ -282,10 +282,53 @@ pub fn skip_header() -> Vec<String> {
     strings(&["input", "line", "id", "source", "reason"])
 }
 
+/// The `hits.csv` cells that depend only on the lexicon entry hit (`lexicon` to
+/// `entry_line`), rendered once for the run instead of once for every hit.
+pub struct EntryCells {
+    bytes: Vec<u8>,
+    /// Index in `ends` of each lexicon's first entry.
+    first: Vec<usize>,
+    /// End of each entry's cells in `bytes`; they start where the entry before ends.
+    ends: Vec<usize>,
+}
+
+impl EntryCells {
+    pub fn new(set: &LexiconSet) -> EntryCells {
+        let mut r = RowWriter::new();
+        let mut cells = EntryCells {
+            bytes: Vec::new(),
+            first: Vec::with_capacity(set.lexicons.len()),
+            ends: Vec::new(),
+        };
+        for (l, lex) in set.lexicons.iter().enumerate() {
+            cells.first.push(cells.ends.len());
+            for (e, entry) in lex.entries.iter().enumerate() {
+                r.text(&lex.id);
+                r.text(lex.side.as_str());
+                r.fixed(Some(set.hit_weight(l, e)));
+                r.text(&entry.written);
+                r.int(entry.line);
+                cells.bytes.extend_from_slice(&r.take_cells());
+                cells.ends.push(cells.bytes.len());
+            }
+        }
+        cells
+    }
+
+    /// The rendered cells of entry `entry` of lexicon `lexicon`.
+    fn get(&self, lexicon: usize, entry: usize) -> &[u8] {
+        let i = self.first[lexicon] + entry;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+}
+
 /// Render the `articles.csv` row, the `hits.csv` rows (with `with_hits`) and the
-/// `quotes.csv` rows of one article.
+/// `quotes.csv` rows of one article; `entries` holds the hit rows' entry cells, rendered
+/// once for `set`.
 pub fn render(
     set: &LexiconSet,
+    entries: &EntryCells,
     article: &Article,
     analysis: &Analysis,
     measures: &[Option<f64>],
@@ -305,18 +348,15 @@ pub fn render(
                 .map(|h| per_row + h.sentence.len() + h.matched.len() + h.speaker.len())
                 .sum(),
         );
+        // The article's cells, the same on each of its rows.
+        r.text(&article.id);
+        r.text(&article.source);
+        let article_cells = r.take_cells();
         for h in &analysis.hits {
-            let lex = &set.lexicons[h.lexicon];
-            let entry = &lex.entries[h.entry];
-            r.text(&article.id);
-            r.text(&article.source);
+            r.rendered(&article_cells);
             r.text(h.voice.as_str());
             r.text(h.field.as_str());
-            r.text(&lex.id);
-            r.text(lex.side.as_str());
-            r.fixed(Some(set.hit_weight(h.lexicon, h.entry)));
-            r.text(&entry.written);
-            r.int(entry.line);
+            r.rendered(entries.get(h.lexicon, h.entry));
             r.text(&h.matched);
             r.int(h.bytes.start);
             r.int(h.bytes.end);
