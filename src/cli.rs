@@ -210,8 +210,8 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub xlsx: bool,
 
-    /// Worker threads for scoring (0 = one per CPU). The reports are byte-identical whatever
-    /// the number.
+    /// Worker threads for parsing, scoring and the comparisons (0 = one per CPU); reading and
+    /// writing take a thread each besides. The reports are byte-identical whatever the number.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 

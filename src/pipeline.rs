@@ -1,11 +1,12 @@
 //! Runs the stages in order. A first pass counts each outlet's lines for the cleaning step's
 //! repetition signal (when the input can be read twice). Then one streaming pass: the corpus
-//! is read on the calling thread in batches; a second thread cleans and scores each batch on a
-//! worker pool, and a third writes its rows in input order, folding each article into its
-//! outlet's accumulator. Only the accumulators, the bounded line counts and the reader's
-//! duplicate-id hashes (16 bytes an article) outlive a batch, so memory stays bounded as the
-//! corpus grows, and because rows and sums are taken in input order the reports are
-//! byte-identical whatever the thread count.
+//! is read on the calling thread in batches (lines or files as read); a second thread has each
+//! batch parsed on a worker pool, checks ids in input order, and has the articles cleaned and
+//! scored on the pool; a third writes their rows in input order, folding each article into its
+//! outlet's accumulator. The comparisons at the end run on the same pool. Only the
+//! accumulators, the bounded line counts and the duplicate-id hashes (16 bytes an article)
+//! outlive a batch, so memory stays bounded as the corpus grows, and because rows and sums are
+//! taken in input order the reports are byte-identical whatever the thread count.
 
 use std::sync::mpsc;
 
