@@ -1059,6 +1059,7 @@ fn locate(
     bytes.dedup();
     let chars = char_offsets(input, &bytes);
     let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
+    out.reserve(matches.len());
     for ((m, voice), r) in matches.iter().zip(ranges) {
         let sentence_index = doc.sentence_index(m.span.start);
         let sentence = sentence_index
