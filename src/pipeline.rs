@@ -25,7 +25,7 @@ use crate::score::{Analyzer, ArticleScore, ByVoice, Detail};
 
 /// Articles per batch handed to the worker pool. Up to about five batches are in flight (read,
 /// queued, scored, written), each with its rows (`hits.csv` is about four times the text):
-/// 256 put a 200 MB folder run with `hits.csv` at 67-69 MiB peak, 128 at 61 MiB, for 2-5 %
+/// 256 put a 200 MB folder run with `hits.csv` at 66-68 MiB peak, 128 at 60-61 MiB, for 2-6 %
 /// more CPU time.
 const BATCH_ARTICLES: usize = 128;
 /// Bytes of input per batch, whichever limit comes first.
@@ -118,8 +118,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         config.report_html,
     )?;
 
-    // Three stages joined by bounded channels: this thread reads, `scorer` scores and renders
-    // a batch on the pool, `writer` writes rows and folds accumulators in input order. Each
+    // Three stages joined by bounded channels: this thread reads, `scorer` has a batch parsed,
+    // scored and rendered on the pool, `writer` writes rows and folds accumulators in input order. Each
     // stage works on a different batch at the same time.
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
     let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);

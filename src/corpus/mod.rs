@@ -7,6 +7,9 @@
 //! - `open(spec: &InputSpec) -> Result<Corpus, CorpusError>`: fatal problems only (input
 //!   missing, CSV without a text column, unreadable manifest header...).
 //! - `Corpus: Iterator<Item = Item>`: articles and skips in a deterministic order.
+//! - `Corpus::into_raw(self) -> (RawInputs, Admit)`: the same items in stages, for the
+//!   pipeline: `RawInputs` yields each input as read ([`Raw`]), `Raw::prepare` (any thread)
+//!   parses, extracts and cuts it, `Admit::admit` (in input order) checks its id.
 //! - `Corpus::extra_columns(&self) -> &[String]`: names of extra metadata columns (manifest or
 //!   CSV columns beyond the known ones), fixed before the first item; `Article::extra` holds
 //!   their values in that order.
