@@ -129,6 +129,8 @@ fn check_not_plain_json(path: &Path, peek: &str) -> Result<(), CorpusError> {
     )))
 }
 
+/// The lines parsed in turn, as [`Corpus`](super::Corpus) does in stages; for the tests.
+#[cfg(test)]
 impl Iterator for JsonlReader {
     type Item = Item;
 
