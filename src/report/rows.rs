@@ -318,6 +318,7 @@ impl EntryCells {
     /// The rendered cells of entry `entry` of lexicon `lexicon`.
     fn get(&self, lexicon: usize, entry: usize) -> &[u8] {
         let i = self.first[lexicon] + entry;
+        debug_assert!(i < self.first.get(lexicon + 1).map_or(self.ends.len(), |&f| f));
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.bytes[start..self.ends[i]]
     }
