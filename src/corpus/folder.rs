@@ -74,8 +74,13 @@ pub(crate) fn walk(root: &Path) -> Result<Vec<Entry>, CorpusError> {
             }
             let rel = rel_dir.join(&name);
             let path = entry.path();
-            // `fs::metadata` follows links, so a link to a file counts as a file.
-            let meta = match fs::metadata(&path) {
+            // `fs::metadata` follows links, so a link to a file counts as a file; anything
+            // else is what the listing says it is, without asking the file system again.
+            let meta = match entry.file_type() {
+                Ok(t) if !t.is_symlink() => Ok(t),
+                _ => fs::metadata(&path).map(|m| m.file_type()),
+            };
+            let meta = match meta {
                 Ok(m) => m,
                 Err(e) => {
                     out.push(Entry {

@@ -45,6 +45,9 @@ pub(crate) struct ManifestReader {
     max: usize,
     /// The corpus folder with links resolved, to keep manifest paths inside it.
     canonical_root: Option<PathBuf>,
+    /// The folder of the last file read and its canonical path: the files of a folder come
+    /// together, so most files are resolved without walking their whole path again.
+    last_folder: Option<(PathBuf, Option<PathBuf>)>,
 }
 
 /// Opens `root/manifest.csv` and checks its header (fatal if `file` or `source` is missing).
@@ -108,10 +111,27 @@ pub(crate) fn open(
         finished: false,
         max,
         canonical_root: std::fs::canonicalize(root).ok(),
+        last_folder: None,
     })
 }
 
 impl ManifestReader {
+    /// Where `path` really is, as `fs::canonicalize` says: a file that is no link is its
+    /// folder's canonical path (kept from the file before when the folder is the same) and its
+    /// name; a link is resolved in full.
+    fn real_path(&mut self, path: &Path, is_link: bool) -> std::io::Result<PathBuf> {
+        let (Some(folder), Some(name), false) = (path.parent(), path.file_name(), is_link) else {
+            return std::fs::canonicalize(path);
+        };
+        if self.last_folder.as_ref().map(|(f, _)| f.as_path()) != Some(folder) {
+            self.last_folder = Some((folder.to_path_buf(), std::fs::canonicalize(folder).ok()));
+        }
+        match &self.last_folder {
+            Some((_, Some(real))) => Ok(real.join(name)),
+            _ => std::fs::canonicalize(path),
+        }
+    }
+
     /// Names of the manifest's extra columns, in header order.
     pub fn extra_columns(&self) -> &[String] {
         &self.extra_names
@@ -197,7 +217,15 @@ impl ManifestReader {
         self.listed.insert(key, line);
         let id = known_id.clone().unwrap_or_else(|| folder::rel_id(&rel));
         let path = self.root.join(&rel);
-        match std::fs::metadata(&path) {
+        // `metadata` follows a link; a file that is no link needs only `symlink_metadata`.
+        let link_meta = std::fs::symlink_metadata(&path);
+        let is_link = matches!(&link_meta, Ok(m) if m.file_type().is_symlink());
+        let meta = if is_link {
+            std::fs::metadata(&path)
+        } else {
+            link_meta
+        };
+        match meta {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return skip(
                     origin,
@@ -225,7 +253,8 @@ impl ManifestReader {
         }
         // `..` and absolute paths are refused above; a symbolic link inside the folder must
         // not lead out of it either (a downloaded corpus can carry links as well as rows).
-        if let (Some(root), Ok(real)) = (&self.canonical_root, std::fs::canonicalize(&path))
+        let real = self.real_path(&path, is_link);
+        if let (Some(root), Ok(real)) = (&self.canonical_root, real)
             && !real.starts_with(root)
         {
             return skip(
@@ -505,6 +534,44 @@ mod tests {
         assert_eq!(got.len(), 3, "{got:#?}");
         assert!(skipped(&got[1]).reason.contains("\"broken.txt\""));
         assert_eq!(skipped(&got[2]).origin.path, root.join("unlisted.txt"));
+    }
+
+    /// A file's real path is its folder's (kept from one file to the next) and its name,
+    /// unless the file is a link: a folder linked from outside, a file linked to outside and
+    /// a file reached through a link that stays inside must all be told apart as
+    /// `fs::canonicalize` tells them, in any order of the rows.
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_folder_are_refused_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        put(&outside, "x.txt", b"Outside words.");
+        let root = dir.path().join("corpus");
+        put(&root, "in/a.txt", b"Inside words.");
+        put(&root, "in/b.txt", b"More inside words.");
+        std::os::unix::fs::symlink(&outside, root.join("away")).unwrap();
+        std::os::unix::fs::symlink(root.join("in"), root.join("near")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x.txt"), root.join("in/link.txt")).unwrap();
+        put(
+            &root,
+            MANIFEST,
+            b"file,source\nin/a.txt,A\naway/x.txt,A\nin/link.txt,A\nin/b.txt,A\nnear/a.txt,A\n\
+              away/x.txt,B\n",
+        );
+        let got: Vec<Item> = open(&root, &root.join(MANIFEST), 1 << 20)
+            .unwrap()
+            .collect();
+        let left = |i: usize| {
+            skipped(&got[i])
+                .reason
+                .starts_with("the path leaves the corpus folder")
+        };
+        assert_eq!(article(&got[0]).text, "Inside words.");
+        assert!(left(1), "{:?}", got[1]);
+        assert!(left(2), "{:?}", got[2]);
+        assert_eq!(article(&got[3]).text, "More inside words.");
+        assert_eq!(article(&got[4]).text, "Inside words.");
+        assert!(skipped(&got[5]).reason.contains("first listed on line 3"));
     }
 
     #[test]
