@@ -181,7 +181,11 @@ impl RowWriter {
     /// empty: to be appended to rows later with [`rendered`](Self::rendered).
     pub fn take_cells(&mut self) -> Vec<u8> {
         self.cells = false;
-        self.out.split_off(self.row_start)
+        // A copy: `split_off` would hand over the whole buffer (and what was reserved in it)
+        // when the row starts it.
+        let cells = self.out[self.row_start..].to_vec();
+        self.out.truncate(self.row_start);
+        cells
     }
 
     /// End the row. A row of no bytes (one empty cell, or none) is written `""`, as the `csv`
