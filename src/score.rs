@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -98,8 +99,9 @@ pub struct Hit {
     /// Sentence index in the article text (0-based, headline paragraph included); `None`
     /// for hits in a title that does not appear in the text.
     pub sentence_index: Option<usize>,
-    /// The sentence, normalised (hard line breaks joined, spacing collapsed).
-    pub sentence: String,
+    /// The sentence, normalised (hard line breaks joined, spacing collapsed). Shared by the
+    /// hits of one sentence (most sentences have several), so it is copied once.
+    pub sentence: Arc<str>,
     /// For quoted hits, who the quotation is attributed to ("" if no one).
     pub speaker: String,
 }
@@ -1016,10 +1018,13 @@ fn quote_rows_of(
 /// punctuation can run to megabytes) is cut to `CONTEXT_BYTES / 2` either side of the match.
 pub const CONTEXT_BYTES: usize = 600;
 
-/// The sentence of a match, or a window of it around the match with `…` at the cuts.
-fn context(text: &str, sentence: Span, at: Span) -> String {
+/// The sentence of a match, or a window of it around the match with `…` at the cuts. A whole
+/// sentence is taken from (or put into) `whole`, its shared copy.
+fn context(text: &str, sentence: Span, at: Span, whole: &mut Option<Arc<str>>) -> Arc<str> {
     if sentence.len() <= CONTEXT_BYTES {
-        return sentence.of(text).to_string();
+        return whole
+            .get_or_insert_with(|| sentence.of(text).into())
+            .clone();
     }
     let half = CONTEXT_BYTES / 2;
     let mut start = at.start.saturating_sub(half).max(sentence.start);
@@ -1038,7 +1043,7 @@ fn context(text: &str, sentence: Span, at: Span) -> String {
     if end < sentence.end {
         out.push('…');
     }
-    out
+    out.into()
 }
 
 /// Turn matches in `doc` (made from `input`) into hits located in `input`.
@@ -1060,11 +1065,13 @@ fn locate(
     let chars = char_offsets(input, &bytes);
     let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
     out.reserve(matches.len());
+    // Each sentence's shared copy, made at its first hit.
+    let mut whole: Vec<Option<Arc<str>>> = vec![None; doc.sentences.len()];
     for ((m, voice), r) in matches.iter().zip(ranges) {
         let sentence_index = doc.sentence_index(m.span.start);
         let sentence = sentence_index
-            .map(|i| context(&doc.text, doc.sentences[i], m.span))
-            .unwrap_or_default();
+            .map(|i| context(&doc.text, doc.sentences[i], m.span, &mut whole[i]))
+            .unwrap_or_else(|| Arc::from(""));
         out.push(Hit {
             lexicon: m.lexicon,
             entry: m.entry,
@@ -1348,7 +1355,7 @@ mod tests {
         let r = a
             .analyze(&article("", "The regime fell, he said."), true)
             .unwrap();
-        assert_eq!(r.hits[0].sentence, "The regime fell, he said.");
+        assert_eq!(&*r.hits[0].sentence, "The regime fell, he said.");
     }
 
     #[test]

@@ -177,6 +177,25 @@ impl RowWriter {
         self.out.extend_from_slice(cells);
     }
 
+    /// A [`text`](Self::text) cell, and where its bytes lie in the writer's buffer: to be
+    /// written again with [`repeat`](Self::repeat) until the rows are taken.
+    pub fn text_at(&mut self, s: &str) -> std::ops::Range<usize> {
+        let start = self.out.len() + usize::from(self.cells);
+        self.text(s);
+        start..self.out.len()
+    }
+
+    /// A cell written before in the rows not yet taken, at `at` (from
+    /// [`text_at`](Self::text_at)), copied instead of rendered again: the same sentence
+    /// closes most of a sentence's `hits.csv` rows.
+    pub fn repeat(&mut self, at: std::ops::Range<usize>) {
+        if self.cells {
+            self.out.push(b',');
+        }
+        self.cells = true;
+        self.out.extend_from_within(at);
+    }
+
     /// The cells written since the last row ended, without a row end, leaving the writer
     /// empty: to be appended to rows later with [`rendered`](Self::rendered).
     pub fn take_cells(&mut self) -> Vec<u8> {
@@ -401,8 +420,8 @@ mod tests {
         });
     }
 
-    /// Cells rendered once and appended to rows (`take_cells`, `rendered`) give the bytes
-    /// of the same cells written on each row.
+    /// Cells rendered once and appended to rows (`take_cells`, `rendered`; `text_at`,
+    /// `repeat`) give the bytes of the same cells written on each row.
     #[test]
     fn cells_rendered_once_equal_cells_written_each_time() {
         let alphabet = ['a', ',', '"', '\n', '=', '-', '1', ' '];
@@ -439,6 +458,31 @@ mod tests {
                 once.end();
             }
             proptest::prop_assert_eq!(once.take_bytes(), direct.take_bytes());
+
+            // a cell written once in the buffer and repeated on the later rows
+            let mut again = RowWriter::new();
+            let mut at = None;
+            for (before, middle, after) in &rows {
+                for c in before {
+                    again.text(c);
+                }
+                match at.clone() {
+                    Some(at) => again.repeat(at),
+                    None => at = Some(again.text_at(&group[0])),
+                }
+                for c in middle.iter().chain(after) {
+                    again.text(c);
+                }
+                again.end();
+            }
+            let mut plain = RowWriter::new();
+            for (before, middle, after) in &rows {
+                for c in before.iter().chain(&group[..1]).chain(middle).chain(after) {
+                    plain.text(c);
+                }
+                plain.end();
+            }
+            proptest::prop_assert_eq!(again.take_bytes(), plain.take_bytes());
         });
     }
 

@@ -353,6 +353,9 @@ pub fn render(
         r.text(&article.id);
         r.text(&article.source);
         let article_cells = r.take_cells();
+        // The last sentence cell written, and where: the hits of a sentence follow each other
+        // and share its text (`Hit::sentence`), so it is rendered once.
+        let mut last: Option<(&std::sync::Arc<str>, std::ops::Range<usize>)> = None;
         for h in &analysis.hits {
             r.rendered(&article_cells);
             r.text(h.voice.as_str());
@@ -365,7 +368,10 @@ pub fn render(
             r.int(h.chars.end);
             r.opt_int(h.sentence_index);
             r.text(&h.speaker);
-            r.text(&h.sentence);
+            match &last {
+                Some((s, at)) if std::sync::Arc::ptr_eq(s, &h.sentence) => r.repeat(at.clone()),
+                _ => last = Some((&h.sentence, r.text_at(&h.sentence))),
+            }
             r.end();
         }
         hits = r.take_bytes();
