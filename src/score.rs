@@ -451,7 +451,7 @@ struct Found {
 }
 
 impl Analyzer {
-    pub fn new(set: LexiconSet) -> Result<Analyzer, aho_corasick::BuildError> {
+    pub fn new(set: LexiconSet) -> anyhow::Result<Analyzer> {
         let ungrouped = |l: &crate::lexicon::Lexicon| l.group.is_none();
         // One scan for the scored lexicons, the frames, the cues and the speaker words, each
         // resolved apart, in this order.
@@ -476,9 +476,7 @@ impl Analyzer {
     }
 
     /// The dictionary groups' matchers, up to [`MAX_GROUPS`] groups each, and their twins.
-    fn dictionary_matchers(
-        set: &LexiconSet,
-    ) -> Result<Vec<(Matcher, Vec<Twins>)>, aho_corasick::BuildError> {
+    fn dictionary_matchers(set: &LexiconSet) -> anyhow::Result<Vec<(Matcher, Vec<Twins>)>> {
         let names: Vec<&str> = set
             .lexicons
             .iter()
