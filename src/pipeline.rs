@@ -271,16 +271,16 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 }
 
 /// The first pass: count every article's lines per outlet, for the repetition signal. This
-/// thread reads; a second keys each batch on the pool and counts the keys in input order, so
-/// reading the next batch overlaps keying this one (and the counts do not depend on the
-/// thread count).
+/// thread reads; a second has each batch prepared and its lines keyed on the pool; a third
+/// counts the keys in input order. So reading the next batch, keying this one and counting
+/// the one before overlap (and the counts do not depend on the thread count).
 fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
     let (inputs, mut admit) = corpus::open(&config.input)?.into_raw();
     let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
+    let (keyed_tx, keyed_rx) = mpsc::sync_channel::<Vec<(Item, Vec<u64>)>>(2);
     let counted = std::thread::scope(|scope| {
-        let counter = scope.spawn(move || {
-            let mut counter = LineCounter::default();
+        let keyer = scope.spawn(move || {
             for batch in batch_rx {
                 // Each input is prepared and its lines keyed on the pool; the duplicate-id
                 // check then runs in input order, so a duplicate's keys are dropped unused.
@@ -297,6 +297,14 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
                         })
                         .collect()
                 });
+                if keyed_tx.send(keyed).is_err() {
+                    break;
+                }
+            }
+        });
+        let counter = scope.spawn(move || {
+            let mut counter = LineCounter::default();
+            for keyed in keyed_rx {
                 let (mut articles, mut bytes) = (0, 0);
                 for (item, keys) in keyed {
                     articles += 1;
@@ -309,9 +317,11 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
             }
             counter
         });
-        // The counting thread closes the channel only by panicking: reported below.
+        // The later stages close the channels only by panicking: reported below.
         send_batches(inputs, batch_tx);
-        counter.join()
+        let keyed = keyer.join();
+        let counted = counter.join();
+        keyed.and(counted)
     });
     let counter =
         counted.map_err(|_| anyhow::anyhow!("internal error: a worker thread panicked"))?;
