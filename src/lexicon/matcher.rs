@@ -141,7 +141,7 @@ impl Matcher {
         } else {
             // A full DFA, copied into a [`Table`] for the scan (no prefilter: every word start
             // can begin a match). The shipped lexicons' 2,024 patterns make 11,280 states of
-            // 33 byte classes: 1.5 MB, where the DFA itself takes 3 MB.
+            // 33 byte classes: 0.7 MB, where the DFA itself takes 3 MB.
             let dfa = DFA::builder()
                 .match_kind(MatchKind::Standard)
                 .prefilter(false)
@@ -302,14 +302,14 @@ struct Table {
     /// Each byte's class: the bytes no pattern holds share one (from any state they lead
     /// back to the start), every other byte has its own.
     class: [u8; 256],
-    /// `classes` transitions per state; a state's id is the index of its first, and the
-    /// match states come first, so an id below `matching` is a match state.
-    trans: Vec<u32>,
+    /// `classes` transitions per state: state `i`'s are `trans[i * classes..][..classes]`,
+    /// each the next state's number. The match states come first, so a state below
+    /// `matching` is a match state.
+    trans: Trans,
     classes: usize,
-    matching: u32,
-    start: u32,
-    /// The patterns of match state `i` (its id over `classes`): `pids[first[i]..first[i + 1]]`,
-    /// in the DFA's order.
+    matching: usize,
+    start: usize,
+    /// The patterns of match state `i`: `pids[first[i]..first[i + 1]]`, in the DFA's order.
     first: Vec<u32>,
     pids: Vec<u32>,
     /// Each pattern's length in bytes, and the longest.
@@ -369,18 +369,29 @@ impl Table {
         let is_match: Vec<bool> = order.iter().map(|&s| dfa.is_match(s)).collect();
         let mut rank: Vec<usize> = (0..order.len()).collect();
         rank.sort_by_key(|&i| !is_match[i]);
-        let mut id = vec![0u32; order.len()];
+        let mut number = vec![0usize; order.len()];
         for (new, &old) in rank.iter().enumerate() {
-            id[old] = u32::try_from(new * classes).map_err(|_| too_big())?;
+            number[old] = new;
         }
-        u32::try_from(order.len() * classes).map_err(|_| too_big())?;
-        let mut trans = vec![0u32; order.len() * classes];
+        let mut table = vec![0usize; order.len() * classes];
         for (old, row) in next.chunks(classes).enumerate() {
-            let base = id[old] as usize;
+            let base = number[old] * classes;
             for (c, &t) in row.iter().enumerate() {
-                trans[base + c] = id[t as usize];
+                table[base + c] = number[t as usize];
             }
         }
+        // Two bytes a transition when the states allow (the shipped lexicons' table is then
+        // 0.7 MB and stays in a core's own cache), four beyond.
+        let trans = match table.iter().map(|&t| u16::try_from(t)).collect() {
+            Ok(narrow) => Trans::Narrow(narrow),
+            Err(_) => Trans::Wide(
+                table
+                    .iter()
+                    .map(|&t| u32::try_from(t))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| too_big())?,
+            ),
+        };
         let matching = is_match.iter().filter(|&&m| m).count();
         let (mut first, mut pids) = (vec![0u32], Vec::new());
         for &old in &rank[..matching] {
@@ -392,8 +403,8 @@ impl Table {
             class,
             trans,
             classes,
-            matching: u32::try_from(matching * classes).map_err(|_| too_big())?,
-            start: id[0],
+            matching,
+            start: number[0],
             first,
             pids,
             lens: patterns.iter().map(|p| p.len() as u32).collect(),
@@ -412,27 +423,36 @@ impl Table {
     /// matches ending in the piece are exactly that walk's (those ending before it are the
     /// piece before's).
     fn scan(&self, hay: &[u8], out: &mut Vec<(usize, u32)>) {
+        match &self.trans {
+            Trans::Narrow(trans) => self.scan_with(trans, hay, out),
+            Trans::Wide(trans) => self.scan_with(trans, hay, out),
+        }
+    }
+
+    /// [`scan`](Self::scan) with the transitions stored as `T`.
+    fn scan_with<T: State>(&self, trans: &[T], hay: &[u8], out: &mut Vec<(usize, u32)>) {
         if hay.len() < SPLIT_BELOW {
-            self.walk(hay, 0, 0, hay.len(), self.start, out);
+            self.walk(trans, hay, 0, 0, hay.len(), self.start, out);
             return;
         }
         let bound = |k: usize| hay.len() * k / STREAMS;
-        // piece k: bytes from[k]..to[k], walked from at[k]
+        // piece k: bytes from[k]..to[k], walked from begin[k]
         let from: [usize; STREAMS] = std::array::from_fn(bound);
         let to: [usize; STREAMS] = std::array::from_fn(|k| bound(k + 1));
         let begin: [usize; STREAMS] = std::array::from_fn(|k| from[k].saturating_sub(self.max_len));
-        let mut sid = [self.start; STREAMS];
+        let mut state = [self.start; STREAMS];
         let mut found: [Vec<(usize, u32)>; STREAMS] = Default::default();
         // side by side as far as the shortest walk goes, then each to its end
         let steps = (0..STREAMS).map(|k| to[k] - begin[k]).min().unwrap_or(0);
-        let (class, trans, matching) = (&self.class, &self.trans[..], self.matching);
+        let (class, classes, matching) = (&self.class, self.classes, self.matching);
         let mut step = |k: usize, b: u8, i: usize| {
-            let s = trans[(sid[k] + u32::from(class[usize::from(b)])) as usize];
-            sid[k] = s;
+            let s = trans[state[k] * classes + usize::from(class[usize::from(b)])].number();
+            state[k] = s;
             if s < matching && begin[k] + i >= from[k] {
                 self.push_matches(s, begin[k] + i + 1, &mut found[k]);
             }
         };
+        // (four pieces: STREAMS)
         let [p0, p1, p2, p3] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + steps]);
         for (i, (((&b0, &b1), &b2), &b3)) in p0.iter().zip(p1).zip(p2).zip(p3).enumerate() {
             step(0, b0, i);
@@ -440,42 +460,70 @@ impl Table {
             step(2, b2, i);
             step(3, b3, i);
         }
-        let at: [usize; STREAMS] = std::array::from_fn(|k| begin[k] + steps);
         for k in 0..STREAMS {
-            self.walk(hay, at[k], from[k], to[k], sid[k], &mut found[k]);
+            let at = begin[k] + steps;
+            self.walk(trans, hay, at, from[k], to[k], state[k], &mut found[k]);
         }
         for f in found {
             out.extend(f);
         }
     }
 
-    /// Walk `hay[at..to]` from state `sid`, reporting the matches that end after `from`.
-    fn walk(
+    /// Walk `hay[at..to]` from `state`, reporting the matches that end after `from`.
+    #[allow(clippy::too_many_arguments)]
+    fn walk<T: State>(
         &self,
+        trans: &[T],
         hay: &[u8],
         mut at: usize,
         from: usize,
         to: usize,
-        mut sid: u32,
+        mut state: usize,
         out: &mut Vec<(usize, u32)>,
     ) {
         while at < to {
-            let c = u32::from(self.class[usize::from(hay[at])]);
-            sid = self.trans[(sid + c) as usize];
+            let c = usize::from(self.class[usize::from(hay[at])]);
+            state = trans[state * self.classes + c].number();
             at += 1;
-            if sid < self.matching && at > from {
-                self.push_matches(sid, at, out);
+            if state < self.matching && at > from {
+                self.push_matches(state, at, out);
             }
         }
     }
 
-    /// The matches of match state `sid`, ending at `end`.
+    /// The matches of match state `state`, ending at `end`.
     #[cold]
     #[inline(never)]
-    fn push_matches(&self, sid: u32, end: usize, out: &mut Vec<(usize, u32)>) {
-        let i = sid as usize / self.classes;
-        let pids = &self.pids[self.first[i] as usize..self.first[i + 1] as usize];
+    fn push_matches(&self, state: usize, end: usize, out: &mut Vec<(usize, u32)>) {
+        let pids = &self.pids[self.first[state] as usize..self.first[state + 1] as usize];
         out.extend(pids.iter().map(|&p| (end, p)));
+    }
+}
+
+/// A [`Table`]'s transitions: next-state numbers of two bytes when there are few enough
+/// states, else of four.
+#[derive(Debug, Clone)]
+enum Trans {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+/// A stored next-state number.
+trait State: Copy {
+    fn number(self) -> usize;
+}
+
+impl State for u16 {
+    #[inline(always)]
+    fn number(self) -> usize {
+        usize::from(self)
+    }
+}
+
+impl State for u32 {
+    #[inline(always)]
+    fn number(self) -> usize {
+        self as usize
     }
 }
 
@@ -616,6 +664,17 @@ mod tests {
             let table = Table::new(&dfa, &patterns).unwrap();
             let mut got = Vec::new();
             table.scan(text.as_bytes(), &mut got);
+            // the same table with transitions of four bytes (a large lexicon's)
+            let Trans::Narrow(narrow) = &table.trans else {
+                panic!("a few patterns make a narrow table");
+            };
+            let wide = Table {
+                trans: Trans::Wide(narrow.iter().map(|&t| u32::from(t)).collect()),
+                ..table.clone()
+            };
+            let mut got_wide = Vec::new();
+            wide.scan(text.as_bytes(), &mut got_wide);
+            prop_assert_eq!(&got_wide, &got);
             let ac = aho_corasick::AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .build(&patterns)
