@@ -91,7 +91,7 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
 #[inline]
 fn alnum_run_end(bytes: &[u8], mut i: usize) -> usize {
     while let Some(eight) = bytes.get(i..i + 8) {
-        let stop = not_alnum(u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])));
+        let stop = crate::text::not_alnum(u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])));
         if stop != 0 {
             return i + (stop.trailing_zeros() / 8) as usize;
         }
@@ -101,24 +101,6 @@ fn alnum_run_end(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The top bit of each byte of `x` (little-endian) that is not an ASCII letter or digit,
-/// the others 0. Every sum below stays within its byte (seven-bit values plus at most 0x50),
-/// so no carry crosses into the next.
-#[inline]
-fn not_alnum(x: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const TOP: u64 = 0x8080_8080_8080_8080;
-    const fn each(b: u8) -> u64 {
-        0x0101_0101_0101_0101 * b as u64
-    }
-    let seven = x & LOW7;
-    // `| 0x20` lowercases a letter (and keeps a digit a digit)
-    let folded = (x | each(0x20)) & LOW7;
-    let letter = (folded + each(0x80 - b'a')) & !(folded + each(0x80 - b'z' - 1));
-    let digit = (seven + each(0x80 - b'0')) & !(seven + each(0x80 - b'9' - 1));
-    !((letter | digit) & !x) & TOP
 }
 
 /// What [`KeyHash`] mixes in at a word start, and the mark of a non-ASCII letter: neither can
@@ -342,27 +324,6 @@ mod tests {
             }
         }
         (words >= MIN_WORDS).then(|| h.finish())
-    }
-
-    /// The eight-byte test of [`not_alnum`] says what the byte table says, for every byte in
-    /// every position, beside letters and beside other bytes.
-    #[test]
-    fn not_alnum_is_the_byte_table() {
-        for b in 0..=255u8 {
-            let want = !crate::text::ASCII_ALNUM[usize::from(b)];
-            for pos in 0..8 {
-                for fill in [b'a', b' ', 0xff, b'9'] {
-                    let mut bytes = [fill; 8];
-                    bytes[pos] = b;
-                    let mask = not_alnum(u64::from_le_bytes(bytes));
-                    assert_eq!(
-                        mask & (0x80 << (8 * pos)) != 0,
-                        want,
-                        "byte {b:#x} at {pos}"
-                    );
-                }
-            }
-        }
     }
 
     proptest::proptest! {
