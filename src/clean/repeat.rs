@@ -59,7 +59,7 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
                 h.mix(WORD_START); // separates words: `ab c` is not `a bc`
             }
             let start = i;
-            i = alnum_run_end(bytes, i);
+            i = crate::text::swar::run_end(bytes, i, bytes.len(), crate::text::swar::not_alnum);
             h.ascii_run(bytes, start, i);
             continue;
         }
@@ -84,23 +84,6 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
         }
     }
     (words >= MIN_WORDS).then(|| h.finish())
-}
-
-/// The end of the run of ASCII letters and digits from `i`: eight bytes at a time while
-/// they last (most words end within the first eight), then byte by byte.
-#[inline]
-fn alnum_run_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(eight) = bytes.get(i..i + 8) {
-        let stop = crate::text::not_alnum(u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])));
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && crate::text::ASCII_ALNUM[usize::from(bytes[i])] {
-        i += 1;
-    }
-    i
 }
 
 /// What [`KeyHash`] mixes in at a word start, and the mark of a non-ASCII letter: neither can

@@ -39,6 +39,7 @@
 mod normalize;
 mod offsets;
 mod sentences;
+pub(crate) mod swar;
 mod words;
 mod wrap;
 
@@ -49,7 +50,7 @@ use std::ops::Range;
 
 pub use crate::span::Span;
 pub use normalize::{Edit, EditKind, normalize_fragment, normalize_fragment_cow};
-pub(crate) use words::{ASCII_ALNUM, not_alnum};
+pub(crate) use words::ASCII_ALNUM;
 pub use words::{char_offsets, count_words, count_words_capped, fold_case};
 pub(crate) use wrap::joins as joins_wrapped;
 

@@ -115,7 +115,7 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
                     i += 1;
                     // the rest of a run of letters (the common case), eight bytes at a time
                     if c == Letter {
-                        i = letter_run_end(chunk, i);
+                        i = super::swar::run_end(chunk, i, chunk.len(), super::swar::not_letter);
                     }
                 }
                 Underscore => {
@@ -143,51 +143,6 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
         }
     }
     count
-}
-
-/// The end of the run of ASCII letters from `i`: eight bytes at a time while they last (most
-/// words end within the first eight), then byte by byte.
-#[inline]
-fn letter_run_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(eight) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-        let stop = !letters(x) & TOP;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-        i += 1;
-    }
-    i
-}
-
-/// The top bit of each byte of `x` (little-endian) that is not an ASCII letter or digit,
-/// the others 0: [`ASCII_ALNUM`] eight bytes at a time.
-#[inline]
-pub(crate) fn not_alnum(x: u64) -> u64 {
-    let seven = x & LOW7;
-    let digits = (seven + each(0x80 - b'0')) & !(seven + each(0x80 - b'9' - 1)) & !x;
-    !(letters(x) | digits) & TOP
-}
-
-/// Top bits set on the bytes of `x` that are ASCII letters (other bits of the result are
-/// noise). Every sum stays within its byte (a seven-bit value plus at most 0x50), so no carry
-/// crosses into the next.
-#[inline]
-fn letters(x: u64) -> u64 {
-    // `| 0x20` lowercases a letter
-    let folded = (x | each(0x20)) & LOW7;
-    (folded + each(0x80 - b'a')) & !(folded + each(0x80 - b'z' - 1)) & !x
-}
-
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const TOP: u64 = 0x8080_8080_8080_8080;
-
-/// `b` in every byte.
-const fn each(b: u8) -> u64 {
-    0x0101_0101_0101_0101 * b as u64
 }
 
 /// ASCII letters and digits, by byte (no byte of a non-ASCII char is one): the table that the
@@ -329,32 +284,6 @@ fn count_char_starts_by_byte(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The eight-byte tests say what the byte tables say, for every byte in every position,
-    /// beside letters, digits, spaces and non-ASCII bytes.
-    #[test]
-    fn eight_byte_tests_are_the_byte_tables() {
-        for b in 0..=255u8 {
-            for pos in 0..8 {
-                for fill in [b'a', b'Z', b' ', 0xff, b'9'] {
-                    let mut bytes = [fill; 8];
-                    bytes[pos] = b;
-                    let x = u64::from_le_bytes(bytes);
-                    let top = 0x80u64 << (8 * pos);
-                    assert_eq!(
-                        not_alnum(x) & top != 0,
-                        !ASCII_ALNUM[usize::from(b)],
-                        "alnum {b:#x} at {pos}"
-                    );
-                    assert_eq!(
-                        letters(x) & top != 0,
-                        b.is_ascii_alphabetic(),
-                        "letter {b:#x} at {pos}"
-                    );
-                }
-            }
-        }
-    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
