@@ -200,50 +200,48 @@ fn split_lines(text: &str, counted_to: usize) -> Vec<Line<'_>> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut number = 1;
-    let mut i = 0;
+    // each line end, found with a vector search
+    let mut i = memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(bytes.len());
     loop {
         let at_end = i >= bytes.len();
-        if at_end || bytes[i] == b'\n' || bytes[i] == b'\r' {
-            let raw = &text[start..i];
-            let lead = raw.len() - raw.trim_start().len();
-            let trimmed = raw.trim();
-            let mut edits = Vec::new();
-            markup::line_edits(trimmed, start + lead, &mut edits);
-            let bare = markup::apply(trimmed, start + lead, &edits);
-            let plain = match &bare {
-                std::borrow::Cow::Borrowed(b) => normalize_fragment_cow(b),
-                std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(normalize_fragment(o)),
-            };
-            let words = if plain.is_empty() {
-                0
-            } else {
-                count_words_capped(&plain, counted_to)
-            };
-            lines.push(Line {
-                number,
-                start: start + lead,
-                end: start + lead + trimmed.len(),
-                raw: trimmed,
-                markup: edits,
-                bare,
-                plain,
-                words,
-                counted_to,
-                removed: None,
-            });
-            if at_end {
-                break;
-            }
-            // `\r\n` is one break.
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
-            i += 1;
-            start = i;
-            number += 1;
+        let raw = &text[start..i];
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw.trim();
+        let mut edits = Vec::new();
+        markup::line_edits(trimmed, start + lead, &mut edits);
+        let bare = markup::apply(trimmed, start + lead, &edits);
+        let plain = match &bare {
+            std::borrow::Cow::Borrowed(b) => normalize_fragment_cow(b),
+            std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(normalize_fragment(o)),
+        };
+        let words = if plain.is_empty() {
+            0
         } else {
+            count_words_capped(&plain, counted_to)
+        };
+        lines.push(Line {
+            number,
+            start: start + lead,
+            end: start + lead + trimmed.len(),
+            raw: trimmed,
+            markup: edits,
+            bare,
+            plain,
+            words,
+            counted_to,
+            removed: None,
+        });
+        if at_end {
+            break;
+        }
+        // `\r\n` is one break.
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
             i += 1;
         }
+        i += 1;
+        start = i;
+        number += 1;
+        i = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |at| i + at);
     }
     lines
 }

@@ -211,3 +211,47 @@ mod props {
         }
     }
 }
+
+/// Lines are split where the byte loop first written split them (`\r\n`, `\r` and `\n` each
+/// one break), now that line ends are found with a vector search.
+#[test]
+fn lines_split_as_the_byte_loop() {
+    use proptest::prelude::*;
+    fn by_byte(text: &str) -> Vec<(usize, usize, usize)> {
+        let (b, mut out) = (text.as_bytes(), Vec::new());
+        let (mut start, mut number, mut i) = (0, 1, 0);
+        loop {
+            if i >= b.len() || b[i] == b'\n' || b[i] == b'\r' {
+                out.push((number, start, i));
+                if i >= b.len() {
+                    break;
+                }
+                if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                i += 1;
+                start = i;
+                number += 1;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+    proptest!(ProptestConfig::with_cases(2_000), |(text in "[a \r\n]{0,40}")| {
+        let got: Vec<(usize, usize, usize)> = split_lines(&text, 1)
+            .iter()
+            .map(|l| (l.number, l.start, l.end))
+            .collect();
+        // the byte loop's raw lines, trimmed as split_lines trims them
+        let want: Vec<(usize, usize, usize)> = by_byte(&text)
+            .into_iter()
+            .map(|(n, s, e)| {
+                let raw = &text[s..e];
+                let lead = raw.len() - raw.trim_start().len();
+                (n, s + lead, s + lead + raw.trim().len())
+            })
+            .collect();
+        prop_assert_eq!(got, want);
+    });
+}

@@ -63,7 +63,22 @@ fn is_normal_fragment(s: &str) -> bool {
         return false;
     }
     let mut prev_space = false;
-    for &c in b {
+    // eight bytes at a time: all printable, or printable and spaces none of them doubled
+    let mut chunks = b.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let other = super::swar::not_graphic(x);
+        if other == 0 {
+            prev_space = false;
+            continue;
+        }
+        let spaces = super::swar::spaces(x);
+        if other != spaces || spaces & (spaces << 8) != 0 || (prev_space && spaces & 0x80 != 0) {
+            return false;
+        }
+        prev_space = spaces >> 63 != 0;
+    }
+    for &c in chunks.remainder() {
         let space = c == b' ';
         if !(is_graphic(c) || space) || (space && prev_space) {
             return false;

@@ -47,6 +47,15 @@ pub(crate) fn not_graphic(x: u64) -> u64 {
     !(within(x & LOW7, 0x21, 0x7e) & !x) & TOP
 }
 
+/// The bytes that are ASCII spaces (0x20), exactly: no carry, so no false ones.
+#[inline]
+pub(crate) fn spaces(x: u64) -> u64 {
+    let y = x ^ each(b' ');
+    // a byte of `y` is zero exactly when neither its low seven bits plus 0x7f nor its own
+    // top bit reach the top bit
+    !(((y & LOW7) + LOW7) | y) & TOP
+}
+
 /// The end of the run from `i` of bytes in the class whose complement `not` gives, before
 /// `limit`: eight bytes at a time, the last few one at a time.
 #[inline]
@@ -75,10 +84,11 @@ mod tests {
     #[test]
     fn eight_byte_tests_are_the_byte_definitions() {
         type Case = (fn(u64) -> u64, fn(u8) -> bool);
-        let defs: [Case; 3] = [
+        let defs: [Case; 4] = [
             (not_letter, |b| b.is_ascii_alphabetic()),
             (not_alnum, |b| b.is_ascii_alphanumeric()),
             (not_graphic, |b| b.is_ascii_graphic()),
+            (|x| !spaces(x) & TOP, |b| b == b' '),
         ];
         for (not, is) in defs {
             for b in 0..=255u8 {
