@@ -340,9 +340,9 @@ impl Table {
         }
         let classes = reps.len();
         let too_big = || anyhow::anyhow!("the lexicons' automaton is too large");
-        // The states reachable from the start, in the order first reached, with each one's
-        // place in that order by its DFA id (`u32::MAX`: not reached yet), and the places
-        // of their successors, `classes` a state.
+        // The states reachable from the start, in the order first reached, each one's place
+        // in that order by its DFA id, and the places of their successors, `classes` a
+        // state.
         let start = dfa.start_state(Anchored::No)?;
         let mut order = vec![start];
         let mut place: HashMap<u32, u32, BuildHasherDefault<IdHasher>> = HashMap::default();
@@ -415,8 +415,8 @@ impl Table {
     /// Every match in `hay` as its end and pattern, appended to `out` in the order of an
     /// overlapping search: by end, then in the match state's pattern order.
     ///
-    /// A text of [`SPLIT_BELOW`] bytes or more is cut into [`STREAMS`] pieces walked side by
-    /// side. A piece's walk starts `max_len` bytes before the piece, from the start state: the
+    /// A text of [`SPLIT_BELOW`] bytes or more (and of more than twice the longest pattern
+    /// a piece) is cut into [`STREAMS`] pieces walked side by side. A piece's walk starts `max_len` bytes before the piece, from the start state: the
     /// state of an Aho-Corasick automaton stands for the longest end of what was read that
     /// begins a pattern, never longer than the longest pattern, so from the piece's first
     /// byte on the walk is in the state one walk over the whole text would be in, and the
@@ -431,7 +431,9 @@ impl Table {
 
     /// [`scan`](Self::scan) with the transitions stored as `T`.
     fn scan_with<T: State>(&self, trans: &[T], hay: &[u8], out: &mut Vec<(usize, u32)>) {
-        if hay.len() < SPLIT_BELOW {
+        // a short text, or a long pattern next to the pieces (their walks would overlap
+        // more than they save): one walk
+        if hay.len() < SPLIT_BELOW.max(self.max_len * STREAMS * 2) {
             self.walk(trans, hay, 0, 0, hay.len(), self.start, out);
             return;
         }
@@ -685,5 +687,30 @@ mod tests {
                 .collect();
             prop_assert_eq!(got, want);
         });
+    }
+
+    /// A pattern long next to a text's pieces (here one of 300 bytes in a text of 2,000, so
+    /// the text is walked whole) is found across where the pieces would be cut.
+    #[test]
+    fn long_pattern_is_found_across_the_pieces() {
+        let long = "ab ".repeat(100);
+        let patterns = vec![long.clone(), "ab".to_string()];
+        let text = format!("{}{long}{}", "x".repeat(850), "y".repeat(850));
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&patterns)
+            .unwrap();
+        let mut got = Vec::new();
+        Table::new(&dfa, &patterns)
+            .unwrap()
+            .scan(text.as_bytes(), &mut got);
+        let want: Vec<(usize, u32)> = aho_corasick::AhoCorasick::new(&patterns)
+            .unwrap()
+            .find_overlapping_iter(&text)
+            .map(|m| (m.end(), m.pattern().as_u32()))
+            .collect();
+        assert!(got.contains(&(850 + long.len(), 0)));
+        assert_eq!(got, want);
     }
 }
