@@ -47,6 +47,20 @@ fn is_graphic(b: u8) -> bool {
     (0x21..=0x7E).contains(&b)
 }
 
+/// The end, before `limit`, of the run from `i` of printable ASCII and single spaces between
+/// printable bytes: what normalisation copies as it is.
+#[inline]
+fn verbatim_run_end(bytes: &[u8], mut i: usize, limit: usize) -> usize {
+    loop {
+        i = super::swar::run_end(bytes, i, limit, super::swar::not_graphic);
+        if i + 1 < limit && bytes[i] == b' ' && is_graphic(bytes[i + 1]) {
+            i += 2;
+        } else {
+            return i;
+        }
+    }
+}
+
 /// [`normalize_fragment`] without a copy when the fragment is already normal.
 pub fn normalize_fragment_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_normal_fragment(s) {
@@ -111,14 +125,7 @@ fn map_fragment(s: &str) -> String {
             // a run of printable ASCII, single spaces between its bytes included (a space
             // between two printable bytes is one space in the output, as below)
             let start = i;
-            loop {
-                i = super::swar::run_end(bytes, i, bytes.len(), super::swar::not_graphic);
-                if i + 1 < bytes.len() && bytes[i] == b' ' && is_graphic(bytes[i + 1]) {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
+            i = verbatim_run_end(bytes, i, bytes.len());
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
@@ -304,15 +311,7 @@ pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
             i += 1;
             // the rest of the verbatim run, in a tight loop: graphic bytes and single spaces
             // between them (the rule below), up to the next edit
-            let limit = next_edit.min(n);
-            loop {
-                i = super::swar::run_end(bytes, i, limit, super::swar::not_graphic);
-                if i + 1 < limit && bytes[i] == b' ' && is_graphic(bytes[i + 1]) {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
+            i = verbatim_run_end(bytes, i, next_edit.min(n));
             continue;
         }
         // A single ASCII space between two verbatim bytes stays in the verbatim run.
