@@ -4,9 +4,10 @@
 //! batch parsed on a worker pool, checks ids in input order, and has the articles cleaned and
 //! scored on the pool; a third writes their rows in input order, folding each article into its
 //! outlet's accumulator. The comparisons at the end run on the same pool. Only the
-//! accumulators, the bounded line counts and the duplicate-id hashes (16 bytes an article)
-//! outlive a batch, so memory stays bounded as the corpus grows, and because rows and sums are
-//! taken in input order the reports are byte-identical whatever the thread count.
+//! accumulators, the bounded line counts and the duplicate-id check (its newest ids in memory,
+//! the rest in temporary files) outlive a batch, so memory stays bounded as the corpus grows,
+//! and because rows and sums are taken in input order the reports are byte-identical whatever
+//! the thread count.
 
 use std::sync::mpsc;
 
@@ -159,6 +160,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                     break; // the writer stopped on an error
                 }
             }
+            admit.spill_error().map(str::to_owned)
         });
         let reports = &mut reports;
         let mut progress = Progress::new(!config.quiet, "scoring", &config.input.path);
@@ -204,10 +206,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         let scored = scorer.join();
         let written = writer.join();
         match (scored, written) {
-            (Ok(()), Ok(result)) => Ok(result),
+            (Ok(spill_error), Ok(result)) => Ok((spill_error, result)),
             _ => Err(anyhow::anyhow!("internal error: a worker thread panicked")),
         }
     })?;
+    let (spill_error, outcome) = outcome;
+    warn_spill(config, spill_error.as_deref());
 
     let (mut outcome, mut outlets) = match outcome {
         Ok(x) => x,
@@ -315,7 +319,7 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
                 }
                 progress.add(articles, bytes);
             }
-            counter
+            (counter, admit.spill_error().map(str::to_owned))
         });
         // The later stages close the channels only by panicking: reported below.
         send_batches(inputs, batch_tx);
@@ -323,9 +327,20 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
         let counted = counter.join();
         keyed.and(counted)
     });
-    let counter =
+    let (counter, spill_error) =
         counted.map_err(|_| anyhow::anyhow!("internal error: a worker thread panicked"))?;
+    warn_spill(config, spill_error.as_deref());
     Ok(counter.finish())
+}
+
+/// Say (unless `--quiet`) that the duplicate-id check kept its ids in memory because the
+/// temporary folder could not take them.
+fn warn_spill(config: &Config, spill_error: Option<&str>) {
+    if let Some(why) = spill_error
+        && !config.quiet
+    {
+        eprintln!("framescope: warning: duplicate-id check: {why}");
+    }
 }
 
 /// Prepare a batch of inputs on the pool (parse, extract, cut: [`Raw::prepare`]), then pass

@@ -3,7 +3,6 @@
 //! read in manifest order, one file at a time; afterwards, `.txt`/`.md` files the manifest
 //! does not list are reported so nothing is silently left out.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
@@ -11,6 +10,7 @@ use csv::ByteRecord;
 use super::csvin::{Row, Table, field, find_column};
 use super::folder::{self, Entry, EntryKind, FileMeta};
 use super::reasons::{list_names, meta, quote, skip};
+use super::spill::SpillMap;
 use super::stream;
 use super::types::{CorpusError, Item, Origin};
 
@@ -29,6 +29,15 @@ struct Columns {
     extra: Vec<usize>,
 }
 
+/// The key of a listed path: a 64-bit hash (SipHash with fixed keys) of its `/`-separated
+/// form, so that `a/b.txt` listed as `a//b.txt` or `./a/b.txt` is the same file.
+fn path_key(rel: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    folder::slash_path(rel).hash(&mut h);
+    h.finish()
+}
+
 /// Streams a manifest folder: manifest rows first, then unlisted files.
 pub(crate) struct ManifestReader {
     root: PathBuf,
@@ -36,8 +45,9 @@ pub(crate) struct ManifestReader {
     table: Table,
     cols: Columns,
     extra_names: Vec<String>,
-    /// Files listed so far (`/`-separated, relative), with the manifest line listing them.
-    listed: HashMap<String, u64>,
+    /// Files listed so far (hashes of their `/`-separated relative paths, [`path_key`]),
+    /// with the manifest line listing them; bounded in memory ([`SpillMap`]).
+    listed: SpillMap<u64>,
     /// After the manifest's rows: the folder's files, to report unlisted ones.
     unlisted: Option<std::vec::IntoIter<Entry>>,
     finished: bool,
@@ -106,7 +116,7 @@ pub(crate) fn open(
         },
         extra_names,
         table,
-        listed: HashMap::new(),
+        listed: SpillMap::default(),
         unlisted: None,
         finished: false,
         max,
@@ -116,6 +126,13 @@ pub(crate) fn open(
 }
 
 impl ManifestReader {
+    /// The same reader with its listed paths written out after `n` (to test the runs).
+    #[cfg(test)]
+    fn spill_listed_after(mut self, n: usize) -> Self {
+        self.listed = SpillMap::with_limit(n, std::env::temp_dir());
+        self
+    }
+
     /// Where `path` really is, as `fs::canonicalize` says: a file that is no link is its
     /// folder's canonical path (kept from the file before when the folder is the same) and its
     /// name; a link is resolved in full.
@@ -206,15 +223,24 @@ impl ManifestReader {
                 ));
             }
         };
-        let key = folder::slash_path(&rel);
-        if let Some(first) = self.listed.get(&key) {
-            return fail(format!(
-                "manifest line {line} lists {} again (first listed on line {first}); this row \
-                 is ignored",
-                quote(&file)
-            ));
+        match self.listed.get_or_insert(path_key(&rel), line) {
+            Ok(None) => {}
+            Ok(Some(first)) => {
+                return fail(format!(
+                    "manifest line {line} lists {} again (first listed on line {first}); this \
+                     row is ignored",
+                    quote(&file)
+                ));
+            }
+            Err(e) => {
+                return fail(format!(
+                    "cannot check whether manifest line {line} lists {} again: reading the \
+                     listed paths back from the temporary folder failed ({e}); this row is \
+                     ignored",
+                    quote(&file)
+                ));
+            }
         }
-        self.listed.insert(key, line);
         let id = known_id.clone().unwrap_or_else(|| folder::rel_id(&rel));
         let path = self.root.join(&rel);
         // `metadata` follows a link; a file that is no link needs only `symlink_metadata`.
@@ -325,22 +351,41 @@ impl ManifestReader {
                 path: self.root.join(&entry.rel),
                 line: None,
             };
+            let listed = match &entry.kind {
+                EntryKind::Special => continue,
+                EntryKind::File
+                    if entry.rel == Path::new(MANIFEST)
+                        || !folder::is_text_file(&entry.rel)
+                        || folder::is_documentation(&entry.rel) =>
+                {
+                    continue;
+                }
+                _ => match self.listed.get(path_key(&entry.rel)) {
+                    Ok(listed) => listed.is_some(),
+                    Err(e) => {
+                        return Some(skip(
+                            origin,
+                            Some(folder::rel_id(&entry.rel)),
+                            None,
+                            format!(
+                                "cannot check whether manifest.csv lists this file: reading \
+                                 the listed paths back from the temporary folder failed ({e})"
+                            ),
+                        ));
+                    }
+                },
+            };
             match entry.kind {
                 // A listed path was already reported with its manifest row (a broken link
                 // listed in the manifest must not count as two inputs).
-                EntryKind::Unreadable(_)
-                    if self.listed.contains_key(&folder::slash_path(&entry.rel)) => {}
+                EntryKind::Unreadable(_) if listed => {}
                 EntryKind::Unreadable(reason) => return Some(skip(origin, None, None, reason)),
                 EntryKind::Special => {}
                 EntryKind::File => {
-                    let key = folder::slash_path(&entry.rel);
-                    if key == MANIFEST
-                        || !folder::is_text_file(&entry.rel)
-                        || folder::is_documentation(&entry.rel)
-                        || self.listed.contains_key(&key)
-                    {
+                    if listed {
                         continue;
                     }
+                    let key = folder::slash_path(&entry.rel);
                     return Some(skip(
                         origin,
                         Some(folder::rel_id(&entry.rel)),
@@ -462,6 +507,13 @@ mod tests {
         assert_eq!(corpus.extra_columns(), ["notes".to_owned()]);
         let got: Vec<Item> = corpus.by_ref().collect();
         assert_eq!(got.len(), 10, "{got:#?}");
+        // The same items when the listed paths are written out to runs after each one (the
+        // repeated row names its first line, the unlisted files are found).
+        let spilled: Vec<Item> = open(root, &root.join(MANIFEST), 1 << 20)
+            .unwrap()
+            .spill_listed_after(1)
+            .collect();
+        assert_eq!(format!("{spilled:?}"), format!("{got:?}"));
 
         let b = article(&got[0]);
         assert_eq!((b.id.as_str(), b.source.as_str()), ("b", "Wire"));

@@ -28,6 +28,7 @@ mod limit;
 mod longline;
 mod manifest;
 mod reasons;
+mod spill;
 mod stream;
 #[cfg(test)]
 mod testutil;
@@ -41,7 +42,6 @@ pub use decode::decode;
 pub use limit::cut_point;
 pub use types::*;
 
-use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 /// The articles (and skips) of one input, produced one at a time: memory does not grow with
@@ -179,10 +179,10 @@ impl Iterator for RawInputs {
 /// skipped.
 #[derive(Debug, Default)]
 pub struct Admit {
-    /// Ids seen so far, as 64-bit hashes. The one thing that grows with the number of
-    /// articles: about 16 bytes an article (16 MB for a million), kept that small on purpose
-    /// (the chance that two of a million ids share a hash is about 3 in 100 million).
-    ids: HashSet<u64>,
+    /// Ids seen so far, as 64-bit hashes (the chance that two of a million ids share a hash
+    /// is about 3 in 100 million). The newest 458,752 are in memory, the rest in sorted
+    /// temporary files ([`spill`]), so memory does not grow with the number of articles.
+    ids: spill::SpillMap<()>,
 }
 
 impl Admit {
@@ -194,20 +194,40 @@ impl Admit {
         // SipHash with fixed keys: the same on every run.
         let mut h = std::hash::DefaultHasher::new();
         a.id.hash(&mut h);
-        if !self.ids.insert(h.finish()) {
-            return Item::Skip(Skip {
-                reason: format!(
-                    "duplicate id {}: an article read earlier has the same id (it is the row of \
-                     articles.csv with this id), and ids must tell articles apart, so this one \
-                     is not scored (give it an id of its own, or remove the copy)",
-                    reasons::quote(&a.id)
-                ),
-                origin: a.origin,
-                id: Some(a.id),
-                source: Some(a.source),
-            });
+        let reason = match self.ids.get_or_insert(h.finish(), ()) {
+            Ok(None) => return Item::Article(a),
+            Ok(Some(())) => format!(
+                "duplicate id {}: an article read earlier has the same id (it is the row of \
+                 articles.csv with this id), and ids must tell articles apart, so this one \
+                 is not scored (give it an id of its own, or remove the copy)",
+                reasons::quote(&a.id)
+            ),
+            Err(e) => format!(
+                "cannot check id {} against the ids read earlier: reading them back from the \
+                 temporary folder failed ({e}), so this article is not scored",
+                reasons::quote(&a.id)
+            ),
+        };
+        Item::Skip(Skip {
+            reason,
+            origin: a.origin,
+            id: Some(a.id),
+            source: Some(a.source),
+        })
+    }
+
+    /// A check that writes its ids out after `n` (to test the runs).
+    #[cfg(test)]
+    fn spill_after(n: usize) -> Self {
+        Self {
+            ids: spill::SpillMap::with_limit(n, std::env::temp_dir()),
         }
-        Item::Article(a)
+    }
+
+    /// Why the ids could not be written to the temporary folder (so they were kept in
+    /// memory), if they could not.
+    pub fn spill_error(&self) -> Option<&str> {
+        self.ids.spill_error()
     }
 }
 
@@ -587,6 +607,32 @@ mod tests {
             "{}",
             skip.reason
         );
+    }
+
+    /// Ids written out to runs are still found: with 3 in memory, the repeats of ids long
+    /// written out are skipped and nothing else is.
+    #[test]
+    fn duplicate_ids_are_found_among_the_ids_written_out() {
+        let mut s = spec("feed.jsonl");
+        s.format = InputFormat::Jsonl;
+        let lines: String = (0..41)
+            .map(|i| format!("{{\"id\":\"id{i}\",\"source\":\"S\",\"text\":\"Text.\"}}\n"))
+            .collect();
+        let read = read_bytes(&s, lines.into_bytes()).unwrap();
+        // 40 ids, then repeats of ids long written out, and a new one (id40) twice.
+        let order = (0..40).chain([0, 17, 39, 40, 38, 40]);
+        let (mut spilled, mut plain) = (Admit::spill_after(3), Admit::default());
+        let mut skipped = Vec::new();
+        for i in order {
+            let (a, b) = (spilled.admit(read[i].clone()), plain.admit(read[i].clone()));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "id{i}");
+            if let Item::Skip(s) = a {
+                assert!(s.reason.starts_with("duplicate id"), "{}", s.reason);
+                skipped.push(s.id.unwrap_or_default());
+            }
+        }
+        assert_eq!(skipped, ["id0", "id17", "id39", "id38", "id40"]);
+        assert!(spilled.spill_error().is_none());
     }
 
     #[test]
