@@ -275,9 +275,10 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 }
 
 /// The first pass: count every article's lines per outlet, for the repetition signal. This
-/// thread reads; a second has each batch prepared and its lines keyed on the pool; a third
-/// counts the keys in input order. So reading the next batch, keying this one and counting
-/// the one before overlap (and the counts do not depend on the thread count).
+/// thread reads; a second has each batch prepared and its lines keyed on the pool, then
+/// checks the ids in input order; a third counts the keys in input order. So reading the
+/// next batch, keying this one and counting the one before overlap (and the counts do not
+/// depend on the thread count).
 fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
     let (inputs, mut admit) = corpus::open(&config.input)?.into_raw();
     let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
@@ -286,25 +287,34 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
     let counted = std::thread::scope(|scope| {
         let keyer = scope.spawn(move || {
             for batch in batch_rx {
-                // Each input is prepared and its lines keyed on the pool; the duplicate-id
-                // check then runs in input order, so a duplicate's keys are dropped unused.
-                let keyed: Vec<(Item, Vec<u64>)> = pool.install(|| {
+                // Each input is prepared, its lines keyed and its id looked up among the ids
+                // written out on the pool; the rest of the duplicate-id check then runs in
+                // input order, and a duplicate's keys are dropped unused.
+                let checker = &admit;
+                let keyed: Vec<(Item, corpus::Checked, Vec<u64>)> = pool.install(|| {
                     batch
                         .into_par_iter()
                         .map(|raw| {
                             let item = raw.prepare();
+                            let checked = checker.check(&item);
                             let keys = match &item {
                                 Item::Article(a) => article_keys(&a.source, &a.text),
                                 Item::Skip(_) => Vec::new(),
                             };
-                            (item, keys)
+                            (item, checked, keys)
                         })
                         .collect()
                 });
-                if keyed_tx.send(keyed).is_err() {
+                let admitted: Vec<(Item, Vec<u64>)> = keyed
+                    .into_iter()
+                    .map(|(item, checked, keys)| (admit.admit_checked(item, checked), keys))
+                    .collect();
+                admit.end_batch();
+                if keyed_tx.send(admitted).is_err() {
                     break;
                 }
             }
+            admit.spill_error().map(str::to_owned)
         });
         let counter = scope.spawn(move || {
             let mut counter = LineCounter::default();
@@ -312,23 +322,26 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
                 let (mut articles, mut bytes) = (0, 0);
                 for (item, keys) in keyed {
                     articles += 1;
-                    if let Item::Article(a) = admit.admit(item) {
+                    if let Item::Article(a) = item {
                         bytes += a.text.len() as u64;
                         counter.add_keys(&a.source, &keys);
                     }
                 }
                 progress.add(articles, bytes);
             }
-            (counter, admit.spill_error().map(str::to_owned))
+            counter
         });
         // The later stages close the channels only by panicking: reported below.
         send_batches(inputs, batch_tx);
         let keyed = keyer.join();
         let counted = counter.join();
-        keyed.and(counted)
+        match (keyed, counted) {
+            (Ok(spill_error), Ok(counter)) => Ok((counter, spill_error)),
+            _ => Err(()),
+        }
     });
     let (counter, spill_error) =
-        counted.map_err(|_| anyhow::anyhow!("internal error: a worker thread panicked"))?;
+        counted.map_err(|()| anyhow::anyhow!("internal error: a worker thread panicked"))?;
     warn_spill(config, spill_error.as_deref());
     Ok(counter.finish())
 }
@@ -343,11 +356,27 @@ fn warn_spill(config: &Config, spill_error: Option<&str>) {
     }
 }
 
-/// Prepare a batch of inputs on the pool (parse, extract, cut: [`Raw::prepare`]), then pass
-/// them through the duplicate-id check in input order.
+/// Prepare a batch of inputs on the pool (parse, extract, cut: [`Raw::prepare`]; and the
+/// part of the duplicate-id check that reads the ids written out), then pass them through the
+/// rest of the check in input order.
 fn prepare(pool: &rayon::ThreadPool, batch: Vec<Raw>, admit: &mut corpus::Admit) -> Vec<Item> {
-    let items: Vec<Item> = pool.install(|| batch.into_par_iter().map(Raw::prepare).collect());
-    items.into_iter().map(|item| admit.admit(item)).collect()
+    let checker = &*admit;
+    let items: Vec<(Item, corpus::Checked)> = pool.install(|| {
+        batch
+            .into_par_iter()
+            .map(|raw| {
+                let item = raw.prepare();
+                let checked = checker.check(&item);
+                (item, checked)
+            })
+            .collect()
+    });
+    let items = items
+        .into_iter()
+        .map(|(item, checked)| admit.admit_checked(item, checked))
+        .collect();
+    admit.end_batch();
+    items
 }
 
 /// Read `inputs` in batches of [`BATCH_ARTICLES`] inputs or [`BATCH_BYTES`] of input,

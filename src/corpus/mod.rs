@@ -9,7 +9,9 @@
 //! - `Corpus: Iterator<Item = Item>`: articles and skips in a deterministic order.
 //! - `Corpus::into_raw(self) -> (RawInputs, Admit)`: the same items in stages, for the
 //!   pipeline: `RawInputs` yields each input as read ([`Raw`]), `Raw::prepare` (any thread)
-//!   parses, extracts and cuts it, `Admit::admit` (in input order) checks its id.
+//!   parses, extracts and cuts it, `Admit::admit` (in input order) checks its id (or
+//!   `Admit::check` on any thread, then `Admit::admit_checked` in input order and
+//!   `Admit::end_batch` after each batch).
 //! - `Corpus::extra_columns(&self) -> &[String]`: names of extra metadata columns (manifest or
 //!   CSV columns beyond the known ones), fixed before the first item; `Article::extra` holds
 //!   their values in that order.
@@ -185,18 +187,56 @@ pub struct Admit {
     ids: spill::SpillMap<()>,
 }
 
+/// What [`Admit::check`] found out about an input, for [`Admit::admit_checked`].
+#[derive(Debug)]
+pub struct Checked {
+    /// The id's hash, and whether it is among the ids written out (`None` for a skip).
+    id: Option<(u64, std::io::Result<bool>)>,
+}
+
 impl Admit {
     /// `item`, or a skip if it is an article with an id seen before; call in input order.
     pub fn admit(&mut self, item: Item) -> Item {
+        let checked = self.check(&item);
+        let item = self.admit_checked(item, checked);
+        self.end_batch();
+        item
+    }
+
+    /// The part of [`admit`](Self::admit) that can run on any thread, for the items of a
+    /// batch side by side: the id's hash, looked up among the ids written out to temporary
+    /// files (one read per file).
+    pub fn check(&self, item: &Item) -> Checked {
         let Item::Article(a) = item else {
-            return item;
+            return Checked { id: None };
         };
         // SipHash with fixed keys: the same on every run.
         let mut h = std::hash::DefaultHasher::new();
         a.id.hash(&mut h);
-        let reason = match self.ids.get_or_insert(h.finish(), ()) {
-            Ok(None) => return Item::Article(a),
-            Ok(Some(())) => format!(
+        let key = h.finish();
+        let written = self.ids.get_written(key).map(|v| v.is_some());
+        Checked {
+            id: Some((key, written)),
+        }
+    }
+
+    /// The rest of [`admit`](Self::admit), in input order, given `item`'s
+    /// [`check`](Self::check); no [`end_batch`](Self::end_batch) may come between the two.
+    pub fn admit_checked(&mut self, item: Item, checked: Checked) -> Item {
+        // `check` gives an id exactly for an article.
+        let (Some((key, written)), Item::Article(a)) = (checked.id, &item) else {
+            return item;
+        };
+        let seen = match written {
+            Ok(written) => Ok(self
+                .ids
+                .get_or_insert_checked(key, (), written.then_some(()))
+                .is_some()),
+            Err(e) => Err(e),
+        };
+        let reason = match seen {
+            Ok(false) => return item,
+            Ok(true) => format!(
                 "duplicate id {}: an article read earlier has the same id (it is the row of \
                  articles.csv with this id), and ids must tell articles apart, so this one \
                  is not scored (give it an id of its own, or remove the copy)",
@@ -208,12 +248,21 @@ impl Admit {
                 reasons::quote(&a.id)
             ),
         };
+        let Item::Article(a) = item else {
+            return item;
+        };
         Item::Skip(Skip {
             reason,
             origin: a.origin,
             id: Some(a.id),
             source: Some(a.source),
         })
+    }
+
+    /// After a batch's [`admit_checked`](Self::admit_checked) calls: write the ids held in
+    /// memory out to a temporary file if there are as many as it holds.
+    pub fn end_batch(&mut self) {
+        self.ids.settle();
     }
 
     /// A check that writes its ids out after `n` (to test the runs).
@@ -633,6 +682,21 @@ mod tests {
         }
         assert_eq!(skipped, ["id0", "id17", "id39", "id38", "id40"]);
         assert!(spilled.spill_error().is_none());
+        // The same in batches of 7, each checked whole before it is admitted (as on the
+        // pool), with the ids written out between batches only.
+        let order: Vec<usize> = (0..40).chain([0, 17, 39, 40, 38, 40]).collect();
+        let mut batched = Admit::spill_after(3);
+        let mut plain = Admit::default();
+        for batch in order.chunks(7) {
+            let checked: Vec<Checked> = batch.iter().map(|&i| batched.check(&read[i])).collect();
+            for (&i, checked) in batch.iter().zip(checked) {
+                let a = batched.admit_checked(read[i].clone(), checked);
+                let b = plain.admit(read[i].clone());
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "id{i}");
+            }
+            batched.end_batch();
+        }
+        assert!(!batched.ids.runs_are_empty());
     }
 
     #[test]

@@ -2,12 +2,16 @@
 //! duplicate-id check (every article's id) and a manifest's listed paths (every row).
 //!
 //! The newest keys are held in a hash map of at most [`IN_MEMORY`] entries. When it is full,
-//! its entries are sorted by key and written to a temporary file, a *run*; then the newest run
-//! is merged into the one before it as long as that one is no longer, as a binary counter
-//! carries, so that n keys are in at most log2(n / [`IN_MEMORY`]) + 1 runs. A run is searched
-//! through its *fences*, the first key of each block of [`BLOCK_BYTES`] kept in memory, with
-//! one read of one block. So memory is the map (5 MB for ids), 8 bytes of fences per block
-//! (a 64th of a byte per id) and the merge's buffers, whatever the number of keys.
+//! its entries are sorted by key and written to a temporary file, a *run*. Runs are leveled:
+//! a run of level i has at most [`IN_MEMORY`] x [`FANOUT`]^(i+1) entries, and two runs of one
+//! level are merged into one (which may move up a level), so there is at most one run per
+//! level: two runs up to 29 million ids, three up to 235 million. A key is written about
+//! [`FANOUT`] / 2 times per level. A run is searched through its *fences*, the first key of
+//! each block of [`BLOCK_BYTES`] kept in memory, with one read of one block; so a lookup
+//! reads one block per run, and only for a key that a Bloom filter of fixed size (4 MB) in
+//! front of the runs does not rule out. Memory is the map (5 MB for ids), the filter once
+//! keys are written out, 8 bytes of fences per block (a 64th of a byte per id) and the
+//! merge's buffers, whatever the number of keys.
 //!
 //! Runs are unnamed temporary files in the system's temporary folder (`TMPDIR` on Unix, as
 //! for `sort`): nothing is left behind, however the run ends. If a run cannot be written (the
@@ -24,6 +28,19 @@ use std::path::PathBuf;
 /// Entries held in memory before they are written out: 7/8 of 2^19, the most a hash map of
 /// 2^19 slots holds without growing (about 5 MB of ids, 9 MB of ids with values).
 pub(crate) const IN_MEMORY: usize = 7 << 16;
+/// How much larger each level's runs may be than the level's below.
+const FANOUT: u64 = 8;
+/// Bits of the filter in front of the runs (2^25: 4 MB), whatever the number of keys. With
+/// three bits a key, it sends about 1 in 125 absent keys on to the runs at 2.5 million keys
+/// written out, 1 in 20 at 5 million, 1 in 5 at 10 million; past that most lookups read the
+/// runs, as without it.
+const FILTER_BITS: u32 = 25;
+/// Bits set and tested per key.
+const FILTER_PROBES: [u64; 3] = [
+    0x9e37_79b9_7f4a_7c15,
+    0xc2b2_ae3d_27d4_eb4f,
+    0x1656_67b1_9e37_79f9,
+];
 /// Bytes of a run read to look a key up.
 const BLOCK_BYTES: usize = 4096;
 /// The buffers of a run's writer and of each side of a merge.
@@ -76,13 +93,14 @@ pub(crate) struct SpillMap<V: Value> {
     recent: HashMap<u64, V, BuildHasherDefault<Identity>>,
     /// Entries held in `recent` before they are written out.
     limit: usize,
-    /// Oldest (largest) first.
+    /// Highest level (oldest, largest) first, one run per level.
     runs: Vec<Run>,
     /// Where runs are written.
     dir: PathBuf,
-    /// One block, read from a run.
-    block: Vec<u8>,
     spill_error: Option<String>,
+    /// A Bloom filter of the keys written out ([`FILTER_BITS`] bits, made at the first
+    /// spill): a key it does not have is not looked up in the runs.
+    filter: Vec<u64>,
 }
 
 /// Sorted entries in a temporary file: each the key's 8 little-endian bytes, then the value's.
@@ -124,9 +142,15 @@ impl<V: Value> SpillMap<V> {
             limit: limit.max(1),
             runs: Vec::new(),
             dir,
-            block: Vec::new(),
             spill_error: None,
+            filter: Vec::new(),
         }
+    }
+
+    /// Whether no entries were written out.
+    #[cfg(test)]
+    pub(crate) fn runs_are_empty(&self) -> bool {
+        self.runs.is_empty()
     }
 
     /// Why entries could not be written out (so the map grew in memory), if they could not.
@@ -135,60 +159,122 @@ impl<V: Value> SpillMap<V> {
     }
 
     /// The value of `key`, if present. Fails only if a run cannot be read back.
-    pub(crate) fn get(&mut self, key: u64) -> io::Result<Option<V>> {
-        if let Some(v) = self.recent.get(&key) {
-            return Ok(Some(*v));
+    pub(crate) fn get(&self, key: u64) -> io::Result<Option<V>> {
+        match self.recent.get(&key) {
+            Some(v) => Ok(Some(*v)),
+            None => self.get_written(key),
         }
-        for i in 0..self.runs.len() {
-            if let Some(v) = self.find_in(i, key)? {
+    }
+
+    /// The value of `key` if present; otherwise `key` is inserted with `value` and `None` is
+    /// returned. Fails only if a run cannot be read back (then nothing is inserted).
+    pub(crate) fn get_or_insert(&mut self, key: u64, value: V) -> io::Result<Option<V>> {
+        let written = self.get_written(key)?;
+        let got = self.get_or_insert_checked(key, value, written);
+        self.settle();
+        Ok(got)
+    }
+
+    /// The value of `key` among the entries written out, not those in memory: what
+    /// [`get_or_insert_checked`](Self::get_or_insert_checked) needs, looked up on any thread
+    /// (a batch's keys side by side) while the map is not changed. One block read per run.
+    pub(crate) fn get_written(&self, key: u64) -> io::Result<Option<V>> {
+        if !self.may_be_written(key) {
+            return Ok(None);
+        }
+        let mut block = [0u8; BLOCK_BYTES];
+        for run in &self.runs {
+            if let Some(v) = Self::find_in(run, key, &mut block)? {
                 return Ok(Some(v));
             }
         }
         Ok(None)
     }
 
-    /// The value of `key` if present; otherwise `key` is inserted with `value` and `None` is
-    /// returned. Fails only if a run cannot be read back (then nothing is inserted).
-    pub(crate) fn get_or_insert(&mut self, key: u64, value: V) -> io::Result<Option<V>> {
-        if let Some(v) = self.get(key)? {
-            return Ok(Some(v));
+    /// [`get_or_insert`](Self::get_or_insert), given what
+    /// [`get_written`](Self::get_written) said of `key`; the entries written out must be
+    /// the same as then, so call [`settle`](Self::settle) only after both.
+    pub(crate) fn get_or_insert_checked(
+        &mut self,
+        key: u64,
+        value: V,
+        written: Option<V>,
+    ) -> Option<V> {
+        if written.is_some() {
+            return written;
         }
-        self.recent.insert(key, value);
+        match self.recent.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(value);
+                None
+            }
+        }
+    }
+
+    /// Write the entries in memory out if there are as many as the limit: the only call
+    /// that changes the entries written out.
+    pub(crate) fn settle(&mut self) {
         if self.recent.len() >= self.limit {
             self.spill();
         }
-        Ok(None)
     }
 
-    /// Look `key` up in run `i`: the block its fences point to, read and searched.
-    fn find_in(&mut self, i: usize, key: u64) -> io::Result<Option<V>> {
-        let run = &self.runs[i];
+    /// Look `key` up in `run`: the block its fences point to, read into `block` and searched.
+    fn find_in(run: &Run, key: u64, block: &mut [u8; BLOCK_BYTES]) -> io::Result<Option<V>> {
         if run.len == 0 || key < run.fences[0] || key > run.last {
             return Ok(None);
         }
         let b = run.fences.partition_point(|&f| f <= key) - 1;
         let first = (b * Self::BLOCK) as u64;
         let entries = (run.len - first).min(Self::BLOCK as u64) as usize;
-        self.block.resize(entries * Self::ENTRY, 0);
-        read_at(&run.file, &mut self.block, first * Self::ENTRY as u64)?;
+        let block = &mut block[..entries * Self::ENTRY];
+        read_at(&run.file, block, first * Self::ENTRY as u64)?;
         let (mut lo, mut hi) = (0, entries);
         while lo < hi {
             let mid = (lo + hi) / 2;
             let at = mid * Self::ENTRY;
-            let k = u64::from_le_bytes(self.block[at..at + 8].try_into().unwrap_or([0; 8]));
+            let k = u64::from_le_bytes(block[at..at + 8].try_into().unwrap_or([0; 8]));
             match k.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
-                    return Ok(Some(V::get(&self.block[at + 8..at + Self::ENTRY])));
+                    return Ok(Some(V::get(&block[at + 8..at + Self::ENTRY])));
                 }
             }
         }
         Ok(None)
     }
 
-    /// Write the entries in memory out as a run, then merge runs as a binary counter carries.
-    /// On failure the entries stay in memory and no more are written out.
+    /// The level of a run of `len` entries.
+    fn level(&self, len: u64) -> u32 {
+        let mut most = (self.limit as u64).saturating_mul(FANOUT);
+        let mut level = 0;
+        while len > most {
+            most = most.saturating_mul(FANOUT);
+            level += 1;
+        }
+        level
+    }
+
+    /// The filter's bits for `key` (keys are hashes: their multiples' top bits are spread).
+    fn filter_bits(key: u64) -> impl Iterator<Item = (usize, u64)> {
+        FILTER_PROBES.iter().map(move |m| {
+            let bit = (key.wrapping_mul(*m) >> (64 - FILTER_BITS)) as usize;
+            (bit / 64, 1u64 << (bit % 64))
+        })
+    }
+
+    /// Whether `key` may be among the keys written out (false: it is not).
+    fn may_be_written(&self, key: u64) -> bool {
+        !self.filter.is_empty()
+            && Self::filter_bits(key).all(|(word, bit)| self.filter[word] & bit != 0)
+    }
+
+    /// Write the entries in memory out as a run, then merge the two newest runs while they
+    /// are of one level (two runs of level i make at most one of level i + 1, and the runs
+    /// before are of higher levels, so levels stay strictly decreasing). On failure the
+    /// entries stay in memory (or the runs unmerged) and no more are written out.
     fn spill(&mut self) {
         let mut entries: Vec<(u64, V)> = self.recent.iter().map(|(k, v)| (*k, *v)).collect();
         entries.sort_unstable_by_key(|e| e.0);
@@ -203,10 +289,18 @@ impl<V: Value> SpillMap<V> {
             Ok(run) => run,
             Err(e) => return self.give_up(&e),
         };
+        if self.filter.is_empty() {
+            self.filter = vec![0; (1 << FILTER_BITS) / 64];
+        }
+        for key in self.recent.keys() {
+            for (word, bit) in Self::filter_bits(*key) {
+                self.filter[word] |= bit;
+            }
+        }
         self.recent.clear();
         self.runs.push(run);
         while let [.., older, newer] = self.runs.as_slice()
-            && older.len <= newer.len
+            && self.level(older.len) == self.level(newer.len)
         {
             let merged = match merge::<V>(older, newer, &self.dir) {
                 Ok(run) => run,
@@ -365,17 +459,17 @@ mod tests {
     }
 
     #[test]
-    fn runs_double_and_every_key_is_found_with_its_value() {
+    fn runs_are_leveled_and_every_key_is_found_with_its_value() {
         let mut m = small::<u64>(100);
         for i in 0..10_000u64 {
             assert_eq!(m.get_or_insert(spread(i), i).unwrap(), None, "key {i}");
         }
-        // 100 spills of 100 entries: runs of 6,400, 3,200 and 400 (100 is binary 1100100),
-        // none left in memory.
+        // 100 spills of 100 entries, none left in memory: one run each of levels 2 (more
+        // than 6,400 entries), 1 (more than 800) and 0.
         let lens: Vec<u64> = m.runs.iter().map(|r| r.len).collect();
-        assert_eq!(lens, vec![6_400, 3_200, 400]);
+        assert_eq!(lens, vec![7_200, 2_700, 100]);
         assert!(m.recent.is_empty());
-        // Runs of 6,400 entries span many blocks (256 entries of 16 bytes each).
+        // The large run spans many blocks (256 entries of 16 bytes each).
         assert!(m.runs[0].fences.len() > 20);
         for i in 0..10_000u64 {
             assert_eq!(m.get(spread(i)).unwrap(), Some(i), "key {i}");
@@ -384,6 +478,12 @@ mod tests {
         for i in 10_000..12_000u64 {
             assert_eq!(m.get(spread(i)).unwrap(), None, "key {i}");
         }
+        // The filter has every key written out and rules out (nearly) every other.
+        assert!((0..10_000).all(|i| m.may_be_written(spread(i))));
+        let through = (10_000..20_000)
+            .filter(|&i| m.may_be_written(spread(i)))
+            .count();
+        assert!(through < 10, "{through} absent keys not ruled out");
         assert!(m.spill_error().is_none());
     }
 
@@ -429,6 +529,9 @@ mod tests {
             let mut m = small::<u64>(limit);
             let mut oracle = std::collections::HashMap::new();
             for (n, (k, insert)) in ops.into_iter().enumerate() {
+                // One run per level, highest first.
+                let levels: Vec<u32> = m.runs.iter().map(|r| m.level(r.len)).collect();
+                prop_assert!(levels.windows(2).all(|w| w[0] > w[1]), "{:?}", levels);
                 // Small numbers spread over the range, so that keys repeat.
                 let key = spread(k);
                 if insert {
