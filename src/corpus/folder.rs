@@ -29,93 +29,124 @@ pub(crate) struct Entry {
     pub kind: EntryKind,
 }
 
-/// Lists every file under `root`, recursively, sorted by path. Entries whose name starts
-/// with `.` are ignored (and hidden folders not entered). Links are followed, each real
-/// folder entered once. Only failing to list `root` itself is an error; problems below it
-/// become [`EntryKind::Unreadable`] entries.
-pub(crate) fn walk(root: &Path) -> Result<Vec<Entry>, CorpusError> {
+/// Lists every file under `root`, recursively, sorted by path, one folder at a time: a
+/// folder is listed when the walk reaches it, so memory holds the listings of the folders on
+/// the current path (their entries not yet given), not the whole tree. Entries whose name
+/// starts with `.` are ignored (and hidden folders not entered). Links are followed, each
+/// real folder entered once (under the first of its paths in sorted order). Only failing to
+/// list `root` itself is an error; problems below it become [`EntryKind::Unreadable`]
+/// entries.
+pub(crate) fn walk(root: &Path) -> Result<Walk, CorpusError> {
     let first = fs::read_dir(root).map_err(|source| CorpusError::Io {
         path: root.to_path_buf(),
         source,
     })?;
-    let mut out = Vec::new();
     let mut seen = HashSet::new();
     if let Ok(canon) = fs::canonicalize(root) {
         seen.insert(canon);
     }
-    let mut pending = vec![(PathBuf::new(), Ok(first))];
-    while let Some((rel_dir, listing)) = pending.pop() {
-        let listing = match listing {
-            Ok(l) => l,
+    Ok(Walk {
+        root: root.to_path_buf(),
+        stack: vec![list(root, Path::new(""), Ok(first))],
+        seen,
+    })
+}
+
+/// The files under a folder in sorted path order ([`walk`]).
+pub(crate) struct Walk {
+    root: PathBuf,
+    /// The listing of each folder on the current path, outermost first: the entries not yet
+    /// given, sorted by path, the next one last.
+    stack: Vec<Vec<Listed>>,
+    /// The real (canonical) paths of the folders entered.
+    seen: HashSet<PathBuf>,
+}
+
+/// One entry of a folder's listing.
+struct Listed {
+    rel: PathBuf,
+    /// `None` for a folder, entered when the walk reaches it.
+    kind: Option<EntryKind>,
+}
+
+/// The entries of the folder `rel_dir` (`path` on disk) sorted by path, the first last, from
+/// its listing (`Err` if it could not be listed). Paths sort by component, so the files of
+/// a folder `b` (`b/x.txt`) come before `b.txt`: giving a folder's files when the walk
+/// reaches the folder keeps the whole walk in path order.
+fn list(path: &Path, rel_dir: &Path, listing: std::io::Result<fs::ReadDir>) -> Vec<Listed> {
+    let problem = |reason: String| Listed {
+        rel: rel_dir.to_path_buf(),
+        kind: Some(EntryKind::Unreadable(reason)),
+    };
+    let listing = match listing {
+        Ok(l) => l,
+        Err(e) => return vec![problem(format!("cannot list this folder: {e}"))],
+    };
+    let mut out = Vec::new();
+    for entry in listing {
+        let entry = match entry {
+            Ok(e) => e,
             Err(e) => {
-                out.push(Entry {
-                    rel: rel_dir,
-                    kind: EntryKind::Unreadable(format!("cannot list this folder: {e}")),
-                });
-                continue;
+                out.push(problem(format!(
+                    "cannot list everything in this folder: {e}"
+                )));
+                break;
             }
         };
-        for entry in listing {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    out.push(Entry {
-                        rel: rel_dir.clone(),
-                        kind: EntryKind::Unreadable(format!(
-                            "cannot list everything in this folder: {e}"
-                        )),
-                    });
-                    break;
-                }
-            };
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = rel_dir.join(&name);
+        // `fs::metadata` follows links, so a link to a file counts as a file; anything
+        // else is what the listing says it is, without asking the file system again.
+        let meta = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => Ok(t),
+            _ => fs::metadata(path.join(&name)).map(|m| m.file_type()),
+        };
+        let kind = match meta {
+            Err(e) => Some(EntryKind::Unreadable(format!(
+                "cannot examine this path (a broken link?): {e}"
+            ))),
+            Ok(m) if m.is_dir() => None,
+            Ok(m) if m.is_file() => Some(EntryKind::File),
+            Ok(_) => Some(EntryKind::Special),
+        };
+        out.push(Listed { rel, kind });
+    }
+    // Stable: a problem listing the folder itself (its own path) comes before its entries.
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.reverse();
+    out
+}
+
+impl Iterator for Walk {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            let listing = self.stack.last_mut()?;
+            let Some(next) = listing.pop() else {
+                self.stack.pop();
                 continue;
+            };
+            if let Some(kind) = next.kind {
+                return Some(Entry {
+                    rel: next.rel,
+                    kind,
+                });
             }
-            let rel = rel_dir.join(&name);
-            let path = entry.path();
-            // `fs::metadata` follows links, so a link to a file counts as a file; anything
-            // else is what the listing says it is, without asking the file system again.
-            let meta = match entry.file_type() {
-                Ok(t) if !t.is_symlink() => Ok(t),
-                _ => fs::metadata(&path).map(|m| m.file_type()),
+            let path = self.root.join(&next.rel);
+            let first_visit = match fs::canonicalize(&path) {
+                Ok(canon) => self.seen.insert(canon),
+                Err(_) => true,
             };
-            let meta = match meta {
-                Ok(m) => m,
-                Err(e) => {
-                    out.push(Entry {
-                        rel,
-                        kind: EntryKind::Unreadable(format!(
-                            "cannot examine this path (a broken link?): {e}"
-                        )),
-                    });
-                    continue;
-                }
-            };
-            if meta.is_dir() {
-                let first_visit = match fs::canonicalize(&path) {
-                    Ok(canon) => seen.insert(canon),
-                    Err(_) => true,
-                };
-                if first_visit {
-                    let listing = fs::read_dir(&path);
-                    pending.push((rel, listing));
-                }
-            } else if meta.is_file() {
-                out.push(Entry {
-                    rel,
-                    kind: EntryKind::File,
-                });
-            } else {
-                out.push(Entry {
-                    rel,
-                    kind: EntryKind::Special,
-                });
+            if first_visit {
+                let listing = list(&path, &next.rel, fs::read_dir(&path));
+                self.stack.push(listing);
             }
         }
     }
-    out.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(out)
 }
 
 /// `rel` with `/` separators (the form ids and manifest keys use).
@@ -273,7 +304,7 @@ pub(crate) fn unsupported_reason(rel: &Path) -> String {
 /// Streams a folder laid out as `<folder>/<outlet>/.../<file>.txt`.
 pub(crate) struct FolderReader {
     root: PathBuf,
-    entries: std::vec::IntoIter<Entry>,
+    entries: Walk,
     max: usize,
 }
 
@@ -282,7 +313,7 @@ pub(crate) struct FolderReader {
 pub(crate) fn open(root: &Path, max: usize) -> Result<FolderReader, CorpusError> {
     Ok(FolderReader {
         root: root.to_path_buf(),
-        entries: walk(root)?.into_iter(),
+        entries: walk(root)?,
         max,
     })
 }
@@ -619,6 +650,54 @@ mod tests {
         }
         let got: Vec<Item> = open_single(&fifo, 1 << 20).collect();
         assert!(skipped(&got[0]).reason.starts_with("not a regular file"));
+    }
+
+    /// The walk gives what sorting every path of the tree gives: names that sort around
+    /// a folder's name (`b`, `b.txt`, `b-c`, `b0`, `B`), nested folders, an empty one.
+    #[test]
+    fn walk_is_the_sorted_listing_of_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            "b.txt",
+            "b/x.txt",
+            "b/a/z.md",
+            "b/a.txt",
+            "b-c/y.txt",
+            "b0.txt",
+            "B/q.txt",
+            "a b.txt",
+            "ab/c/d/e.txt",
+            "ab/c.txt",
+            "z.txt",
+            "b/a/z/deep.txt",
+            ".hidden/x.txt",
+            "b/.h.txt",
+        ];
+        for f in files {
+            put(dir.path(), f, b"x");
+        }
+        fs::create_dir_all(dir.path().join("empty/inner")).unwrap();
+        // The oracle: every file not under a hidden name, sorted by path.
+        fn all(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+            for e in fs::read_dir(root.join(rel)).unwrap() {
+                let e = e.unwrap();
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let rel = rel.join(e.file_name());
+                if e.file_type().unwrap().is_dir() {
+                    all(root, &rel, out);
+                } else {
+                    out.push(rel);
+                }
+            }
+        }
+        let mut want = Vec::new();
+        all(dir.path(), Path::new(""), &mut want);
+        want.sort();
+        assert_eq!(want.len(), files.len() - 2);
+        let got: Vec<PathBuf> = walk(dir.path()).unwrap().map(|e| e.rel).collect();
+        assert_eq!(got, want);
     }
 
     #[cfg(unix)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 
 use super::csvin::{Row, Table, field, find_column};
-use super::folder::{self, Entry, EntryKind, FileMeta};
+use super::folder::{self, EntryKind, FileMeta};
 use super::reasons::{list_names, meta, quote, skip};
 use super::spill::SpillMap;
 use super::stream;
@@ -49,7 +49,7 @@ pub(crate) struct ManifestReader {
     /// with the manifest line listing them; bounded in memory ([`SpillMap`]).
     listed: SpillMap<u64>,
     /// After the manifest's rows: the folder's files, to report unlisted ones.
-    unlisted: Option<std::vec::IntoIter<Entry>>,
+    unlisted: Option<folder::Walk>,
     finished: bool,
     /// `--max-article-bytes`.
     max: usize,
@@ -328,7 +328,7 @@ impl ManifestReader {
     fn next_unlisted(&mut self) -> Option<Item> {
         if self.unlisted.is_none() {
             match folder::walk(&self.root) {
-                Ok(entries) => self.unlisted = Some(entries.into_iter()),
+                Ok(entries) => self.unlisted = Some(entries),
                 Err(e) => {
                     self.finished = true;
                     return Some(skip(
