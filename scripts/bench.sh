@@ -8,6 +8,9 @@
 #   scripts/bench.sh [SIZE_MB ...]        (default: 10 200)
 #   BENCH_STREAM=5 scripts/bench.sh 200   (also: 5 copies of the 200 MB corpus, ids renamed,
 #                                           streamed through standard input: flat memory)
+#   BENCH_SHORT=10 scripts/bench.sh 10    (also: 10 million short articles, about 100 bytes
+#                                           each, generated and streamed through standard
+#                                           input: memory as the article count grows)
 #
 # Corpora are cached under ${BENCH_DIR:-${TMPDIR:-/tmp}/framescope-bench}.
 set -euo pipefail
@@ -103,4 +106,21 @@ if [ "$copies" -gt 0 ]; then
   # every copy scored, none skipped
   skipped=$(($(wc -l <"$dir/out-stream/skipped.csv") - 1))
   [ "$skipped" -eq 0 ] || { echo "stream run skipped $skipped inputs" >&2; exit 1; }
+fi
+
+short="${BENCH_SHORT:-0}"
+if [ "$short" -gt 0 ]; then
+  articles=$((short * 1000000))
+  gen() {
+    awk -v n="$articles" 'BEGIN { for (i = 0; i < n; i++)
+      printf "{\"id\":\"t%09d\",\"source\":\"Outlet %d\",\"text\":\"The minister said the talks went well on day %d.\"}\n", i, i % 12, i }'
+  }
+  bytes=$(gen | wc -c)
+  read -r secs kib < <(gen | measure $bin analyze - --out "$dir/out-short" --threads 2 --quiet --no-hits)
+  awk -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" \
+    'BEGIN { printf "| %d short articles | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f |\n",
+             n, s, bytes / 1e6 / s, n / s, k / 1024 }'
+  skipped=$(($(wc -l <"$dir/out-short/skipped.csv") - 1))
+  [ "$skipped" -eq 0 ] || { echo "short-article run skipped $skipped inputs" >&2; exit 1; }
+  rm -rf "$dir/out-short"
 fi
