@@ -380,7 +380,7 @@ impl ManifestReader {
                 // listed in the manifest must not count as two inputs).
                 EntryKind::Unreadable(_) if listed => {}
                 EntryKind::Unreadable(reason) => return Some(skip(origin, None, None, reason)),
-                EntryKind::Special => {}
+                EntryKind::Special => {} // left out above
                 EntryKind::File => {
                     if listed {
                         continue;

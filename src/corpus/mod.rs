@@ -224,18 +224,19 @@ impl Admit {
     /// [`check`](Self::check); no [`end_batch`](Self::end_batch) may come between the two.
     pub fn admit_checked(&mut self, item: Item, checked: Checked) -> Item {
         // `check` gives an id exactly for an article.
-        let (Some((key, written)), Item::Article(a)) = (checked.id, &item) else {
+        let Some((key, written)) = checked.id else {
             return item;
         };
-        let seen = match written {
-            Ok(written) => Ok(self
-                .ids
-                .get_or_insert_checked(key, (), written.then_some(()))
-                .is_some()),
-            Err(e) => Err(e),
+        let Item::Article(a) = item else {
+            return item;
         };
+        let seen = written.map(|written| {
+            self.ids
+                .get_or_insert_checked(key, (), written.then_some(()))
+                .is_some()
+        });
         let reason = match seen {
-            Ok(false) => return item,
+            Ok(false) => return Item::Article(a),
             Ok(true) => format!(
                 "duplicate id {}: an article read earlier has the same id (it is the row of \
                  articles.csv with this id), and ids must tell articles apart, so this one \
@@ -247,9 +248,6 @@ impl Admit {
                  temporary folder failed ({e}), so this article is not scored",
                 reasons::quote(&a.id)
             ),
-        };
-        let Item::Article(a) = item else {
-            return item;
         };
         Item::Skip(Skip {
             reason,
