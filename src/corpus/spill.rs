@@ -315,7 +315,7 @@ impl<V: Value> SpillMap<V> {
     fn give_up(&mut self, e: &io::Error) {
         self.limit = usize::MAX;
         self.spill_error = Some(format!(
-            "cannot write to the temporary folder {} ({e}), so the keys are kept in memory, \
+            "cannot write to the temporary folder {} ({e}), so the hashes are kept in memory, \
              which now grows with the corpus (set TMPDIR to a folder with free space)",
             self.dir.display()
         ));
