@@ -59,16 +59,21 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// if any, was already handled): NUL anywhere is [`DecodeError::Binary`], valid UTF-8 is
 /// [`Encoding::Utf8`], anything else Windows-1252. Empty input is empty text, not an error.
 pub(crate) fn decode_plain(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if let Some(offset) = memchr::memchr(0, bytes) {
+    decode_plain_owned(bytes.to_vec())
+}
+
+/// [`decode_plain`] of bytes the caller owns: valid UTF-8 becomes the text without a copy.
+pub(crate) fn decode_plain_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    Ok(match std::str::from_utf8(bytes) {
+    Ok(match String::from_utf8(bytes) {
         Ok(text) => Decoded {
-            text: text.to_owned(),
+            text,
             encoding: Encoding::Utf8,
         },
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        Err(e) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
             Decoded {
                 text: text.into_owned(),
                 encoding: Encoding::Windows1252,

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::decode::{decode_plain, worst};
+use super::decode::{decode_plain_owned, worst};
+use super::flatjson;
 use super::longline::{self, Cut};
 use super::reasons::{list_names, meta, non_empty, quote, skip};
 use super::stream::{self, Stream};
@@ -218,7 +219,7 @@ impl RawLine {
 
     /// The line's article, or a skip saying why it is none.
     pub(crate) fn parse(self) -> Item {
-        self.parser.parse_line(self.line, &self.bytes, &self.cuts)
+        self.parser.parse_line(self.line, self.bytes, &self.cuts)
     }
 }
 
@@ -230,9 +231,9 @@ impl LineParser {
         }
     }
 
-    fn parse_line(&self, line: u64, bytes: &[u8], cuts: &[Cut]) -> Item {
+    fn parse_line(&self, line: u64, bytes: Vec<u8>, cuts: &[Cut]) -> Item {
         let origin = self.origin(line);
-        let decoded = match decode_plain(bytes) {
+        let decoded = match decode_plain_owned(bytes) {
             Ok(d) => d,
             Err(DecodeError::Binary { offset }) => {
                 return skip(
@@ -249,7 +250,19 @@ impl LineParser {
         };
         let encoding = worst(self.bom.unwrap_or(Encoding::Utf8), decoded.encoding);
         let text = decoded.text;
-        let map = match serde_json::from_str::<Value>(&text) {
+        // Most lines are flat objects of strings, read in one scan; anything else, and any
+        // line whose article is not usable (so that the reason lists all its keys), is read
+        // again by `serde_json`.
+        let f = &self.fields;
+        let names = [
+            &*f.id, &*f.source, &*f.text, &*f.title, &*f.date, &*f.url, &*f.author,
+        ];
+        if let Some(mut map) = flatjson::pick(&text, &names)
+            && let Ok(article) = self.article(&mut map, origin.clone(), encoding, line, cuts)
+        {
+            return Item::Article(article);
+        }
+        let mut map = match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(map)) => map,
             Ok(other) => {
                 return skip(
@@ -272,7 +285,7 @@ impl LineParser {
                 );
             }
         };
-        match self.article(&map, origin.clone(), encoding, line, cuts) {
+        match self.article(&mut map, origin.clone(), encoding, line, cuts) {
             Ok(article) => Item::Article(article),
             Err((id, source, reason)) => skip(origin, id, source, reason),
         }
@@ -281,7 +294,7 @@ impl LineParser {
     /// The article on one line, or (id, source, reason) for a skip.
     fn article(
         &self,
-        map: &Map<String, Value>,
+        map: &mut Map<String, Value>,
         origin: Origin,
         encoding: Encoding,
         line: u64,
@@ -293,7 +306,15 @@ impl LineParser {
         let source = non_empty(get(&f.source).ok().flatten().map(|s| meta(&s)));
         let fail = |reason: String| (id.clone(), source.clone(), reason);
 
-        let text = match get(&f.text).map_err(&fail)? {
+        // The text is moved out of the map unless another field reads the same key.
+        let shared = [&f.id, &f.source, &f.title, &f.date, &f.url, &f.author].contains(&&f.text);
+        let text = if shared {
+            get(&f.text)
+        } else {
+            take_text(map, &f.text)
+        };
+        let get = |key: &str| value_text(map, key);
+        let text = match text.map_err(&fail)? {
             Some(t) if !t.is_empty() => t,
             Some(_) => {
                 return Err(fail(format!(
@@ -370,6 +391,14 @@ fn value_text(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Str
             kind(other),
             quote(&other.to_string())
         )),
+    }
+}
+
+/// [`value_text`] of `map[key]`, a string moved out of the map rather than copied.
+fn take_text(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get_mut(key) {
+        Some(Value::String(s)) => Ok(Some(std::mem::take(s))),
+        _ => value_text(map, key),
     }
 }
 

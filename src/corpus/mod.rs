@@ -23,6 +23,7 @@
 
 mod csvin;
 mod decode;
+mod flatjson;
 mod folder;
 pub mod gold;
 mod jsonl;
