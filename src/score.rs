@@ -692,7 +692,9 @@ impl Analyzer {
             }
         }
 
-        // Quotations, speakers and cues of the body.
+        // Quotations, speakers and cues of the body. Each quotation's words are counted once,
+        // here or for its `quotes.csv` row, whichever needs them first.
+        let mut quote_words: Vec<Option<u64>> = vec![None; found.quotes.len()];
         let mut distinct = BTreeSet::new();
         let mut count_speaker = |score: &mut ArticleScore,
                                  sp: &attribution::Speaker,
@@ -736,7 +738,8 @@ impl Analyzer {
                 QuoteKind::Direct => score.attributions.direct += 1,
                 QuoteKind::Partial => score.attributions.partial += 1,
             }
-            let qwords = count_words(q.inner.of(&doc.text)) as u64;
+            let qwords = *quote_words[qa.quote]
+                .get_or_insert_with(|| count_words(q.inner.of(&doc.text)) as u64);
             score.quoted_words += qwords;
             count_speaker(&mut score, &qa.speaker, qa.cue);
             let e = score.speakers.entry(speaker_key(&qa.speaker)).or_default();
@@ -848,7 +851,7 @@ impl Analyzer {
                 )
             });
         }
-        let quote_rows = quote_rows_of(&doc, &article.text, &found, &in_headline);
+        let quote_rows = quote_rows_of(&doc, &article.text, &found, &quote_words, &in_headline);
         let mut words = Vec::new();
         if detail.words {
             let mut counts: HashMap<String, ByVoice> = HashMap::new();
@@ -937,6 +940,7 @@ fn quote_rows_of(
     doc: &Document,
     input: &str,
     found: &Found,
+    quote_words: &[Option<u64>],
     in_headline: &dyn Fn(Span) -> bool,
 ) -> Vec<QuoteRow> {
     struct Pending<'a> {
@@ -948,6 +952,8 @@ fn quote_rows_of(
         paragraphs: u32,
         speaker: &'a attribution::Speaker,
         cue: Option<usize>,
+        /// The content's words, when counted already.
+        words: Option<u64>,
     }
     let mut pending: Vec<Pending> = Vec::new();
     for qa in &found.attribution.quotes {
@@ -963,6 +969,7 @@ fn quote_rows_of(
             paragraphs: q.paragraphs,
             speaker: &qa.speaker,
             cue: qa.cue,
+            words: quote_words.get(qa.quote).copied().flatten(),
         });
     }
     for p in &found.attribution.paraphrases {
@@ -975,6 +982,7 @@ fn quote_rows_of(
             paragraphs: 1,
             speaker: &p.speaker,
             cue: Some(p.cue),
+            words: None,
         });
     }
     pending.sort_by_key(|p| (p.span.start, p.span.end));
@@ -992,7 +1000,9 @@ fn quote_rows_of(
             QuoteRow {
                 kind: p.kind,
                 text: p.content.of(&doc.text).to_string(),
-                words: count_words(p.content.of(&doc.text)) as u64,
+                words: p
+                    .words
+                    .unwrap_or_else(|| count_words(p.content.of(&doc.text)) as u64),
                 chars: char_at(r.start)..char_at(r.end),
                 bytes: r,
                 closed: p.closed,

@@ -213,6 +213,7 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
             .then(a.info.entry.cmp(&b.info.entry))
     });
     let mut last_end = 0;
+    out.reserve(cands.len());
     for c in cands.iter() {
         if c.span.start >= last_end {
             out.push(Match {
@@ -443,7 +444,10 @@ impl Table {
         let to: [usize; STREAMS] = std::array::from_fn(|k| bound(k + 1));
         let begin: [usize; STREAMS] = std::array::from_fn(|k| from[k].saturating_sub(self.max_len));
         let mut state = [self.start; STREAMS];
-        let mut found: [Vec<(usize, u32)>; STREAMS] = Default::default();
+        // room for a piece's share of what the caller made room for, so that the pieces do
+        // not grow their vectors step by step
+        let mut found: [Vec<(usize, u32)>; STREAMS] =
+            std::array::from_fn(|_| Vec::with_capacity(out.capacity() / STREAMS));
         // side by side as far as the shortest walk goes, then each to its end
         let steps = (0..STREAMS).map(|k| to[k] - begin[k]).min().unwrap_or(0);
         let (class, classes, matching) = (&self.class, self.classes, self.matching);
