@@ -23,7 +23,7 @@ use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, MAX_GROUPS, Match, Matcher, Role, SCARE_QUOTES, Side};
 use crate::quotes::{self, Quote};
 use crate::span::Span;
-use crate::text::{Document, char_offsets, count_words, fold_case, normalize_fragment};
+use crate::text::{Document, char_offsets, count_words, fold_case, normalize_fragment_cow};
 
 /// How many leading paragraphs of the text are searched for the headline.
 const HEADLINE_SEARCH_PARAGRAPHS: usize = 5;
@@ -1119,7 +1119,20 @@ fn find_headline(doc: &Document, title: &str) -> Option<usize> {
 
 /// The words of a headline, case-folded, so `\$50` in the text equals `$50` in a manifest.
 pub(crate) fn title_key(s: &str) -> String {
-    let folded = fold_case(&normalize_fragment(s));
+    let normal = normalize_fragment_cow(s);
+    if normal.is_ascii() {
+        // the same words by the ASCII rules, lowercased as they are copied
+        let b = normal.as_bytes();
+        let mut key = Vec::with_capacity(b.len());
+        crate::text::ascii_words(b, |r| {
+            if !key.is_empty() {
+                key.push(b' ');
+            }
+            key.extend(b[r].iter().map(u8::to_ascii_lowercase));
+        });
+        return String::from_utf8(key).unwrap_or_default();
+    }
+    let folded = fold_case(&normal);
     folded.unicode_words().collect::<Vec<_>>().join(" ")
 }
 
@@ -1128,6 +1141,7 @@ mod tests {
     use super::*;
     use crate::corpus::{Encoding, Origin};
     use crate::lexicon::SourceFile;
+    use crate::text::normalize_fragment;
     use proptest::prelude::*;
 
     fn analyzer() -> Analyzer {
@@ -1317,6 +1331,18 @@ mod tests {
     }
 
     proptest! {
+        /// A headline's key by the ASCII rules is its key by the segmenter.
+        #[test]
+        fn title_key_is_the_segmenters(
+            title in "[ -~]{0,60}|([A-Za-z]{1,8}[ .,'_:;\\\\$*#-]{1,3}){0,8}|[\u{2019}\u{201c}\u{a0}\u{2014} a-z.'-]{0,20}",
+        ) {
+            let by_segmenter = fold_case(&normalize_fragment(&title))
+                .unicode_words()
+                .collect::<Vec<_>>()
+                .join(" ");
+            prop_assert_eq!(title_key(&title), by_segmenter, "{:?}", title);
+        }
+
         /// Whatever the text, scoring does not panic, every hit's offsets lie on character
         /// boundaries of the field as read and slice out exactly the matched text, and the
         /// counts equal the hits.

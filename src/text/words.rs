@@ -93,6 +93,23 @@ fn count_ascii_words(chunk: &[u8]) -> usize {
 /// [`count_ascii_words`], stopping at `cap` words (`cap` at least 1).
 #[inline]
 fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
+    ascii_words_with(chunk, cap, |_| {})
+}
+
+/// The words of ASCII text as `unicode_word_indices` finds them, by byte range (a property
+/// test checks them against it).
+pub(crate) fn ascii_words(chunk: &[u8], word: impl FnMut(std::ops::Range<usize>)) {
+    ascii_words_with(chunk, usize::MAX, word);
+}
+
+/// The ASCII word rules: `word` is given each word's byte range, up to `cap` words (at least
+/// 1), and the number of words is returned.
+#[inline(always)]
+fn ascii_words_with(
+    chunk: &[u8],
+    cap: usize,
+    mut word: impl FnMut(std::ops::Range<usize>),
+) -> usize {
     use WordClass::*;
     let class = |i: usize| chunk.get(i).map_or(Other, |&b| WORD_CLASS[usize::from(b)]);
     let mut count = 0;
@@ -105,6 +122,7 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
         }
         let mut alnum = first != Underscore;
         let mut prev = first;
+        let start = i;
         i += 1;
         while i < chunk.len() {
             let c = class(i);
@@ -136,6 +154,7 @@ fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
             }
         }
         if alnum {
+            word(start..i);
             count += 1;
             if count >= cap {
                 break;
@@ -326,6 +345,25 @@ mod tests {
             cap in 0usize..12,
         ) {
             proptest::prop_assert_eq!(count_words_capped(&text, cap), count_words(&text).min(cap), "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// The ASCII words are the segmenter's, by position.
+        #[test]
+        fn ascii_words_are_the_segmenters(
+            text in proptest::string::string_regex(
+                "[a-zA-Z0-9_:.',; \t\n\"!?()$%&/-]{0,40}|[ab1.,' _:;]{0,16}|([a-zA-Z]{1,20}[ .,'_:9@\\[`{]{1,2}){0,6}"
+            ).unwrap()
+        ) {
+            let mut got = Vec::new();
+            ascii_words(text.as_bytes(), |r| got.push(r));
+            let want: Vec<std::ops::Range<usize>> = text
+                .unicode_word_indices()
+                .map(|(i, w)| i..i + w.len())
+                .collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", text);
         }
     }
 
