@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::decode::{decode, utf16_hint};
 use super::limit::{read_bounded, stored_len};
+use super::listing::{self, Builder, Listed, Pending};
 use super::reasons::{quote, skip};
 use super::types::{Article, CorpusError, DecodeError, Item, Origin};
 
@@ -37,6 +38,11 @@ pub(crate) struct Entry {
 /// list `root` itself is an error; problems below it become [`EntryKind::Unreadable`]
 /// entries.
 pub(crate) fn walk(root: &Path) -> Result<Walk, CorpusError> {
+    walk_chunked(root, listing::CHUNK)
+}
+
+/// [`walk`], writing a folder's listing out every `chunk` entries.
+fn walk_chunked(root: &Path, chunk: usize) -> Result<Walk, CorpusError> {
     let first = fs::read_dir(root).map_err(|source| CorpusError::Io {
         path: root.to_path_buf(),
         source,
@@ -47,8 +53,9 @@ pub(crate) fn walk(root: &Path) -> Result<Walk, CorpusError> {
     }
     Ok(Walk {
         root: root.to_path_buf(),
-        stack: vec![list(root, Path::new(""), Ok(first))],
+        stack: vec![list(root, Path::new(""), Ok(first), chunk)],
         seen,
+        chunk,
     })
 }
 
@@ -56,40 +63,39 @@ pub(crate) fn walk(root: &Path) -> Result<Walk, CorpusError> {
 pub(crate) struct Walk {
     root: PathBuf,
     /// The listing of each folder on the current path, outermost first: the entries not yet
-    /// given, sorted by path, the next one last.
-    stack: Vec<Vec<Listed>>,
+    /// given, in path order (a folder of more than [`listing::CHUNK`] entries partly in a
+    /// temporary file).
+    stack: Vec<Pending>,
     /// The real (canonical) paths of the folders entered.
     seen: HashSet<PathBuf>,
+    chunk: usize,
 }
 
-/// One entry of a folder's listing.
-struct Listed {
-    rel: PathBuf,
-    /// `None` for a folder, entered when the walk reaches it.
-    kind: Option<EntryKind>,
-}
-
-/// The entries of the folder `rel_dir` (`path` on disk) sorted by path, the first last, from
-/// its listing (`Err` if it could not be listed). Paths sort by component, so the files of
+/// The entries of the folder `rel_dir` (`path` on disk) in path order, from its listing
+/// (`Err` if it could not be listed). Paths sort by component, so the files of
 /// a folder `b` (`b/x.txt`) come before `b.txt`: giving a folder's files when the walk
 /// reaches the folder keeps the whole walk in path order.
-fn list(path: &Path, rel_dir: &Path, listing: std::io::Result<fs::ReadDir>) -> Vec<Listed> {
-    let problem = |reason: String| Listed {
-        rel: rel_dir.to_path_buf(),
-        kind: Some(EntryKind::Unreadable(reason)),
-    };
+fn list(
+    path: &Path,
+    rel_dir: &Path,
+    listing: std::io::Result<fs::ReadDir>,
+    chunk: usize,
+) -> Pending {
     let listing = match listing {
         Ok(l) => l,
-        Err(e) => return vec![problem(format!("cannot list this folder: {e}"))],
+        Err(e) => return Pending::problem(rel_dir, format!("cannot list this folder: {e}")),
     };
-    let mut out = Vec::new();
+    let mut out = Builder::new(rel_dir, chunk);
     for entry in listing {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                out.push(problem(format!(
-                    "cannot list everything in this folder: {e}"
-                )));
+                out.push(Listed {
+                    rel: rel_dir.to_path_buf(),
+                    kind: Some(EntryKind::Unreadable(format!(
+                        "cannot list everything in this folder: {e}"
+                    ))),
+                });
                 break;
             }
         };
@@ -114,10 +120,8 @@ fn list(path: &Path, rel_dir: &Path, listing: std::io::Result<fs::ReadDir>) -> V
         };
         out.push(Listed { rel, kind });
     }
-    // Stable: a problem listing the folder itself (its own path) comes before its entries.
-    out.sort_by(|a, b| a.rel.cmp(&b.rel));
-    out.reverse();
-    out
+    // A problem listing the folder itself (its own path) sorts before its entries.
+    out.finish()
 }
 
 impl Iterator for Walk {
@@ -126,7 +130,7 @@ impl Iterator for Walk {
     fn next(&mut self) -> Option<Entry> {
         loop {
             let listing = self.stack.last_mut()?;
-            let Some(next) = listing.pop() else {
+            let Some(next) = listing.next() else {
                 self.stack.pop();
                 continue;
             };
@@ -142,7 +146,7 @@ impl Iterator for Walk {
                 Err(_) => true,
             };
             if first_visit {
-                let listing = list(&path, &next.rel, fs::read_dir(&path));
+                let listing = list(&path, &next.rel, fs::read_dir(&path), self.chunk);
                 self.stack.push(listing);
             }
         }
@@ -698,6 +702,14 @@ mod tests {
         assert_eq!(want.len(), files.len() - 2);
         let got: Vec<PathBuf> = walk(dir.path()).unwrap().map(|e| e.rel).collect();
         assert_eq!(got, want);
+        // the same with every folder's listing written out in chunks of a few entries
+        for chunk in [1, 2, 3] {
+            let got: Vec<PathBuf> = walk_chunked(dir.path(), chunk)
+                .unwrap()
+                .map(|e| e.rel)
+                .collect();
+            assert_eq!(got, want, "chunk {chunk}");
+        }
     }
 
     #[cfg(unix)]

@@ -28,6 +28,7 @@ mod folder;
 pub mod gold;
 mod jsonl;
 mod limit;
+mod listing;
 mod longline;
 mod manifest;
 mod reasons;
