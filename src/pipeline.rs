@@ -82,10 +82,11 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let path = &config.input.path;
     let rereadable =
         path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file() || m.is_dir());
-    let repeated = if config.cleaning.chrome && rereadable {
-        Some(count_lines(config, &pool)?)
+    let (repeated, first_spill_error) = if config.cleaning.chrome && rereadable {
+        let (repeated, spill_error) = count_lines(config, &pool)?;
+        (Some(repeated), spill_error)
     } else {
-        None
+        (None, None)
     };
     let repetition = match &repeated {
         Some(r) if r.saturated => "counted (the line counter was full: counts are lower bounds)",
@@ -211,7 +212,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         }
     })?;
     let (spill_error, outcome) = outcome;
-    warn_spill(config, spill_error.as_deref());
+    // once, though both passes check the ids
+    warn_spill(config, first_spill_error.or(spill_error).as_deref());
 
     let (mut outcome, mut outlets) = match outcome {
         Ok(x) => x,
@@ -278,8 +280,12 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 /// thread reads; a second has each batch prepared and its lines keyed on the pool, then
 /// checks the ids in input order; a third counts the keys in input order. So reading the
 /// next batch, keying this one and counting the one before overlap (and the counts do not
-/// depend on the thread count).
-fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repeated> {
+/// depend on the thread count). Returns the counts, and why the duplicate-id check could not
+/// write its ids out, if it could not (the caller warns once for both passes).
+fn count_lines(
+    config: &Config,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<(Repeated, Option<String>)> {
     let (inputs, mut admit) = corpus::open(&config.input)?.into_raw();
     let mut progress = Progress::new(!config.quiet, "counting lines", &config.input.path);
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
@@ -342,8 +348,7 @@ fn count_lines(config: &Config, pool: &rayon::ThreadPool) -> anyhow::Result<Repe
     });
     let (counter, spill_error) =
         counted.map_err(|()| anyhow::anyhow!("internal error: a worker thread panicked"))?;
-    warn_spill(config, spill_error.as_deref());
-    Ok(counter.finish())
+    Ok((counter.finish(), spill_error))
 }
 
 /// Say (unless `--quiet`) that the duplicate-id check kept its ids in memory because the
