@@ -153,7 +153,8 @@ pub struct AnalyzeArgs {
     /// sub-folder names), a .jsonl or .csv file with one article per line or row, a single
     /// .txt/.md/.html file, or `-` for JSONL on standard input. Past 458,752 articles (or
     /// manifest rows), the hashes of the ids (and paths) read are kept in unnamed files in
-    /// the temporary folder (TMPDIR), 8 bytes each (16 for paths), so memory stays flat.
+    /// the temporary folder (TMPDIR), 8 bytes each (16 for paths), and so is the listing of
+    /// a folder of more than 65,536 entries, so memory stays flat.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
 
