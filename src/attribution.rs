@@ -1392,8 +1392,10 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
         }
     }
     order.sort();
-    // person names mentioned in the text, by sentence: found only if a pronoun needs them
-    let mut mentions: Option<Vec<(usize, String)>> = None;
+    // person names mentioned in each sentence: found only for the sentences a pronoun looks
+    // back on (an article's pronouns look at a few of its sentences, not all of them)
+    let mut mentions: Vec<Option<Vec<String>>> = Vec::new();
+    let mut toks = Vec::new();
     let mut named: Vec<(usize, String)> = Vec::new(); // (sentence, name)
     for (_, si, is_quote, i) in order {
         let sp = if is_quote {
@@ -1413,11 +1415,20 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
                 if recent.is_empty() {
                     // no named speaker nearby: a person named in this or the two previous
                     // sentences
-                    recent = mentions
-                        .get_or_insert_with(|| person_mentions(ctx))
+                    if mentions.is_empty() {
+                        mentions.resize(ctx.doc.sentences.len(), None);
+                    }
+                    let from = si.saturating_sub(2);
+                    let upto = (si + 1).min(mentions.len());
+                    for (s, m) in mentions.iter_mut().enumerate().take(upto).skip(from) {
+                        if m.is_none() {
+                            *m = Some(person_mentions(ctx, s, &mut toks));
+                        }
+                    }
+                    recent = mentions[from.min(upto)..upto]
                         .iter()
-                        .filter(|(s, _)| *s <= si && si - *s <= 2)
-                        .map(|(_, n)| n)
+                        .flatten()
+                        .flatten()
                         .collect();
                 }
                 let mut distinct: Vec<&String> = Vec::new();
@@ -1436,35 +1447,35 @@ fn resolve_pronouns(ctx: &Ctx, out: &mut Attribution) {
     }
 }
 
-/// Person names mentioned in the text (two or more capitalised words, or a title and a
-/// name, outside any institution), with their sentence.
-fn person_mentions(ctx: &Ctx) -> Vec<(usize, String)> {
+/// Person names mentioned in sentence `si` (two or more capitalised words, or a title and a
+/// name, outside any institution), in text order; `toks` is scratch space.
+fn person_mentions(ctx: &Ctx, si: usize, toks: &mut Vec<Token>) -> Vec<String> {
     let text = ctx.text();
     let mut out = Vec::new();
-    let mut toks = Vec::new();
-    for (si, sent) in ctx.doc.sentences.iter().enumerate() {
-        tokens_into(text, *sent, &mut toks);
-        let mut i = 0;
-        while i < toks.len() {
-            let is_name = |t: &Token| {
-                let w = t.span.of(text);
-                t.word && capitalised(w) && !is_not_name(w)
-            };
-            if !is_name(&toks[i]) || i == 0 {
-                // a sentence's first word is capitalised anyway
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < toks.len() && is_name(&toks[i]) {
-                i += 1;
-            }
-            if i - start >= 2 {
-                let span = Span::new(toks[start].span.start, toks[i - 1].span.end);
-                let name = span.of(text);
-                if kind_of(name) == SpeakerKind::Person {
-                    out.push((si, name.to_string()));
-                }
+    let Some(&sent) = ctx.doc.sentences.get(si) else {
+        return out;
+    };
+    tokens_into(text, sent, toks);
+    let is_name = |t: &Token| {
+        let w = t.span.of(text);
+        t.word && capitalised(w) && !is_not_name(w)
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_name(&toks[i]) || i == 0 {
+            // a sentence's first word is capitalised anyway
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < toks.len() && is_name(&toks[i]) {
+            i += 1;
+        }
+        if i - start >= 2 {
+            let span = Span::new(toks[start].span.start, toks[i - 1].span.end);
+            let name = span.of(text);
+            if kind_of(name) == SpeakerKind::Person {
+                out.push(name.to_string());
             }
         }
     }
@@ -1824,6 +1835,51 @@ mod tests {
         let (_, _, _, a) =
             run("Senator Todd Akin refused to quit the race. \"I am staying,\" he said.");
         assert_eq!(a.quotes[0].speaker.resolved.as_deref(), Some("Todd Akin"));
+    }
+
+    #[test]
+    fn mentions_are_looked_up_in_the_two_sentences_before() {
+        let resolved = |text: &str| -> Vec<Option<String>> {
+            let (_, _, _, a) = run(text);
+            a.quotes
+                .iter()
+                .map(|q| q.speaker.resolved.clone())
+                .collect()
+        };
+        let akin = || Some("Todd Akin".to_string());
+        // two sentences back: found; three back: not
+        assert_eq!(
+            resolved(
+                "Senator Todd Akin refused to quit. The party was unhappy. \"I am staying,\" he said."
+            ),
+            [akin()]
+        );
+        assert_eq!(
+            resolved(
+                "Senator Todd Akin refused to quit. The party was unhappy. It met twice. \"I am staying,\" he said."
+            ),
+            [None]
+        );
+        // a second pronoun reads the mentions already found, in its own window
+        assert_eq!(
+            resolved(
+                "Senator Todd Akin refused to quit. \"I am staying,\" he said. \"I will win,\" he added."
+            ),
+            [akin(), akin()]
+        );
+        assert_eq!(
+            resolved(
+                "Senator Todd Akin refused to quit. \"I am staying,\" he said. Governor Jay Nixon called. \"I will win,\" he added."
+            ),
+            [akin(), Some("Jay Nixon".to_string())]
+        );
+        // two people in the window: left unresolved
+        assert_eq!(
+            resolved(
+                "Senator Todd Akin refused to quit. Governor Jay Nixon called. \"I will win,\" he added."
+            ),
+            [None]
+        );
     }
 
     #[test]
