@@ -5,23 +5,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Number of Unicode (UAX #29) words in `text`: `text.unicode_words().count()`, so
 /// punctuation and whitespace are not words, `India-Russia` is two and `it's` is one.
 pub fn count_words(text: &str) -> usize {
-    if text.is_ascii() {
-        return count_ascii_words(text.as_bytes());
-    }
-    // A word never spans ASCII whitespace (UAX #29 breaks on both sides of it, and a run of
-    // whitespace holds no letter or digit), so the text is counted chunk by chunk: pure ASCII
-    // chunks by the word rules restricted to ASCII, the rest by the full segmenter.
-    text.as_bytes()
-        .split(|b| b.is_ascii_whitespace())
-        .map(|chunk| {
-            if chunk.is_ascii() {
-                count_ascii_words(chunk)
-            } else {
-                // a chunk of a `str` split at ASCII bytes is itself valid UTF-8
-                std::str::from_utf8(chunk).map_or(0, |c| c.unicode_words().count())
-            }
-        })
-        .sum()
+    count_words_upto(text, usize::MAX)
 }
 
 /// `count_words(text).min(cap)`, stopping once `cap` words are counted: for a caller that
@@ -31,20 +15,45 @@ pub fn count_words_capped(text: &str, cap: usize) -> usize {
     if cap == 0 {
         return 0;
     }
+    count_words_upto(text, cap)
+}
+
+/// [`count_words_capped`] with `cap` at least 1.
+fn count_words_upto(text: &str, cap: usize) -> usize {
+    // A word never spans ASCII whitespace (UAX #29 breaks on both sides of it, and a run of
+    // whitespace holds no letter or digit), so the text is counted in pieces that end at
+    // ASCII whitespace: each stretch of ASCII up to the chunk (between two ASCII
+    // whitespace bytes) that holds the next non-ASCII char by the word rules restricted to
+    // ASCII, that chunk by the full segmenter, and so on.
+    let bytes = text.as_bytes();
     if text.is_ascii() {
-        return count_ascii_words_capped(text.as_bytes(), cap);
+        return count_ascii_words_capped(bytes, cap);
     }
-    // chunk by chunk, as `count_words` does
     let mut count = 0;
-    for chunk in text.as_bytes().split(|b| b.is_ascii_whitespace()) {
-        if count >= cap {
+    let mut i = 0;
+    while i < bytes.len() && count < cap {
+        let Some(k) = first_non_ascii(&bytes[i..]) else {
+            count += count_ascii_words_capped(&bytes[i..], cap - count);
             break;
-        }
-        count += if chunk.is_ascii() {
-            count_ascii_words_capped(chunk, cap - count)
-        } else {
-            std::str::from_utf8(chunk).map_or(0, |c| c.unicode_words().take(cap - count).count())
         };
+        let other = i + k;
+        let chunk_start = bytes[i..other]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(i, |p| i + p + 1);
+        let chunk_end = bytes[other..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(bytes.len(), |p| other + p);
+        if chunk_start > i {
+            count += count_ascii_words_capped(&bytes[i..chunk_start], cap - count);
+        }
+        if count < cap {
+            // a chunk of a `str` cut at ASCII bytes is itself valid UTF-8
+            count += std::str::from_utf8(&bytes[chunk_start..chunk_end])
+                .map_or(0, |c| c.unicode_words().take(cap - count).count());
+        }
+        i = chunk_end;
     }
     count.min(cap)
 }
@@ -84,25 +93,17 @@ static WORD_CLASS: [WordClass; 256] = {
     t
 };
 
-/// `unicode_words().count()` of ASCII text: rules WB5 to WB13b (whitespace breaks, like any
-/// other byte of class `Other`), and a segment is a word when it holds a letter or a digit.
-fn count_ascii_words(chunk: &[u8]) -> usize {
-    // Longer text without `_` (nearly all of it) by runs, sixty-four bytes at a time.
-    if chunk.len() >= 32 && memchr::memchr(b'_', chunk).is_none() {
-        return count_ascii_words_by_runs(chunk);
-    }
-    count_ascii_words_capped(chunk, usize::MAX)
-}
-
-/// [`count_ascii_words`] of ASCII text without `_`. Without `_` (the only byte that joins
+/// [`count_ascii_words_capped`] of ASCII text without `_`. Without `_` (the only byte that joins
 /// letters and digits and is not one), a word is a run of letters and digits, or several
 /// runs joined by single bytes: `:` `.` `'` between two letters, `,` `;` `.` `'` between two
 /// digits. So the words are the runs less the joins. The runs are counted from a mask of
 /// the letters and digits, a bit a byte, sixty-four bytes at a time; a join is a single byte
 /// that is not a space after a letter or digit, found from the same mask (few in prose:
-/// `it's`, `U.S.`, `1,000`, `S-400`) and checked byte by byte. (A property test checks this
+/// `it's`, `U.S.`, `1,000`, `S-400`) and checked byte by byte. Stops at `cap` words: a run
+/// is never taken back once counted (a join takes back the run after it, counted with it or
+/// later), so the count so far never exceeds the final one. (A property test checks this
 /// against the word rules' state machine and the segmenter.)
-fn count_ascii_words_by_runs(chunk: &[u8]) -> usize {
+fn count_ascii_words_by_runs(chunk: &[u8], cap: usize) -> usize {
     use super::swar;
     let joins = |i: usize| -> bool {
         let (Some(&p), Some(&c), Some(&n)) = (
@@ -146,13 +147,24 @@ fn count_ascii_words_by_runs(chunk: &[u8]) -> usize {
             single &= single - 1;
         }
         carry = alnum >> 63;
+        // every join found so far follows a run counted so far
+        if runs - joined >= cap {
+            return cap;
+        }
     }
-    runs - joined
+    (runs - joined).min(cap)
 }
 
-/// [`count_ascii_words`], stopping at `cap` words (`cap` at least 1).
+/// `unicode_words().count()` of ASCII text, stopping at `cap` words (`cap` at least 1):
+/// rules WB5 to WB13b (whitespace breaks, like any other byte of class `Other`), and a
+/// segment is a word when it holds a letter or a digit.
 #[inline]
 fn count_ascii_words_capped(chunk: &[u8], cap: usize) -> usize {
+    // Longer text without `_` (nearly all of it) by runs, sixty-four bytes at a time; the
+    // rest by the word rules' state machine.
+    if chunk.len() >= 32 && memchr::memchr(b'_', chunk).is_none() {
+        return count_ascii_words_by_runs(chunk, cap);
+    }
     ascii_words_with(chunk, cap, |_| {})
 }
 
@@ -396,6 +408,20 @@ mod tests {
             proptest::prop_assert_eq!(fold_case(&text), fold_case_by_char(&text));
         }
 
+        /// Long stretches of ASCII (counted by runs) between non-ASCII chunks are counted as
+        /// the segmenter counts them, capped or not.
+        #[test]
+        fn mixed_text_is_counted_as_the_segmenter_counts(
+            text in proptest::string::string_regex(
+                "([a-zA-Z0-9 .,':_\n-]{0,70}[é日’\u{301}\u{200d}😀 ]{0,3}){0,5}"
+            ).unwrap(),
+            cap in 1usize..60,
+        ) {
+            let want = text.unicode_words().count();
+            proptest::prop_assert_eq!(count_words(&text), want, "{:?}", text);
+            proptest::prop_assert_eq!(count_words_capped(&text, cap), want.min(cap), "{:?} {}", text, cap);
+        }
+
         /// The capped count is the full count, capped.
         #[test]
         fn capped_word_count_is_the_count_capped(
@@ -436,11 +462,13 @@ mod tests {
         fn word_count_by_runs_is_the_state_machines(
             text in proptest::string::string_regex(
                 "[a-zA-Z0-9:.',; \t\n\"!?()$%&/-]{0,200}|([a-zA-Z0-9]{1,9}[ .,';:9a\n-]{1,2}){0,40}|[a1.,';: ]{0,150}"
-            ).unwrap()
+            ).unwrap(),
+            cap in 1usize..40,
         ) {
             let bytes = text.as_bytes();
-            let want = count_ascii_words_capped(bytes, usize::MAX);
-            proptest::prop_assert_eq!(count_ascii_words_by_runs(bytes), want, "{:?}", text);
+            let want = ascii_words_with(bytes, usize::MAX, |_| {});
+            proptest::prop_assert_eq!(count_ascii_words_by_runs(bytes, usize::MAX), want, "{:?}", text);
+            proptest::prop_assert_eq!(count_ascii_words_by_runs(bytes, cap), want.min(cap), "{:?} {}", text, cap);
             proptest::prop_assert_eq!(count_words(&text), text.unicode_words().count(), "{:?}", text);
         }
     }
@@ -457,7 +485,7 @@ mod tests {
             ] {
                 let text = format!("{}{tail} end", "w ".repeat(pad / 2) + &"z".repeat(pad % 2));
                 assert_eq!(
-                    count_ascii_words_by_runs(text.as_bytes()),
+                    count_ascii_words_by_runs(text.as_bytes(), usize::MAX),
                     text.unicode_words().count(),
                     "{text:?}"
                 );
