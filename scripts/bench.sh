@@ -2,8 +2,9 @@
 # The benchmark behind docs/PERFORMANCE.md: end-to-end `framescope analyze` on corpora made by
 # ../shared/bench/make_corpus.py, on 1 and 2 threads, with and without hits.csv, from JSONL and
 # from a folder of .txt files; wall time, MB/s, articles/s, peak resident memory, start-up time.
-# Every run's reports are compared with the 1-thread run's: a faster path that changes results
-# is a bug, and the script fails on it.
+# Every run's reports are compared with the 1-thread run's, and with those of a 1-thread run on
+# the plain paths (FRAMESCOPE_PLAIN=1, src/plain.rs: the code each fast path is tested against):
+# a faster path that changes results is a bug, and the script fails on it.
 #
 #   scripts/bench.sh [SIZE_MB ...]        (default: 10 200)
 #   BENCH_STREAM=5 scripts/bench.sh 200   (also: 5 copies of the 200 MB corpus, ids renamed,
@@ -51,6 +52,7 @@ for _ in $(seq 11); do
 done | sort -n | sed -n 6p | awk '{printf "start-up (one short article, median of 11): %.0f ms\n", $1 * 1000}'
 
 echo
+plain=""
 echo "| corpus | input | threads | hits.csv | wall s | MB/s | articles/s | peak RSS MiB |"
 echo "|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
@@ -86,7 +88,14 @@ for mb in "${sizes[@]}"; do
   run jsonl "$corpus/corpus.jsonl" 2
   run jsonl-nohits "$corpus/corpus.jsonl" 2 --no-hits
   run folder "$corpus/txt" 2
+  # the plain paths must give the same bytes
+  read -r secs _ < <(measure env FRAMESCOPE_PLAIN=1 $bin analyze "$corpus/corpus.jsonl" \
+    --out "$dir/out-$mb-plain" --threads 1 --quiet)
+  same_reports "$ref" "$dir/out-$mb-plain"
+  plain="${plain:+$plain, }$mb MB in $secs s"
 done
+echo
+echo "plain paths (FRAMESCOPE_PLAIN=1, jsonl, 1 thread): the same reports ($plain)"
 
 # Flat memory: the last corpus, several times over (ids renamed so none is a duplicate),
 # through standard input with hits.csv off (no first pass: a stream is read once).

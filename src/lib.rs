@@ -52,6 +52,7 @@ pub mod html;
 pub mod lexicon;
 pub mod marks;
 pub mod pipeline;
+pub mod plain;
 pub mod progress;
 pub mod quotes;
 pub mod report;

@@ -1114,13 +1114,15 @@ fn find_headline(doc: &Document, title: &str) -> Option<usize> {
     doc.paragraphs
         .iter()
         .take(HEADLINE_SEARCH_PARAGRAPHS)
-        .position(|p| p.len() <= max_len && title_key(p.of(&doc.text)) == key)
+        .position(|p| {
+            (p.len() <= max_len || crate::plain::plain()) && title_key(p.of(&doc.text)) == key
+        })
 }
 
 /// The words of a headline, case-folded, so `\$50` in the text equals `$50` in a manifest.
 pub(crate) fn title_key(s: &str) -> String {
     let normal = normalize_fragment_cow(s);
-    if normal.is_ascii() {
+    if normal.is_ascii() && !crate::plain::plain() {
         // the same words by the ASCII rules, lowercased as they are copied
         let b = normal.as_bytes();
         let mut key = Vec::with_capacity(b.len());

@@ -332,6 +332,96 @@ fn same_bytes_whatever_the_thread_count() {
     }
 }
 
+/// The plain paths (`FRAMESCOPE_PLAIN=1`: `serde_json`, the Unicode segmenter, char-by-char
+/// normalisation, `aho_corasick`'s own search...) give every report byte for byte as the fast
+/// paths do, on the sample corpus and on awkward JSON lines: escapes, numbers, non-ASCII
+/// words and punctuation, `_`, joins like `U.S.` and `1,000`, lines repeated across an
+/// outlet's articles, boilerplate, a headline repeated as the first paragraph, pronouns.
+#[test]
+fn plain_paths_give_the_same_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut jsonl = String::new();
+    let bodies = [
+        "Share this article\n\nThe U.S. envoy said the talks on the 1,000-km pipeline went well.\n\n\u{201c}We are close,\u{201d} he said. Officials, who declined to be named, claimed the deal was a so-called compromise.",
+        "Le ministre fran\u{e7}ais a d\u{e9}clar\u{e9} que l\u{2019}accord \u{e9}tait \u{ab}historique\u{bb} \u{2014} a regime of snake_case words, caf\u{e9}s and 3.5 % growth \u{1f600}.\nHard\nwrapped\nlines of an old page.",
+        "Senator Todd Akin refused to quit. The party was unhappy. \"I am staying,\" he said. Critics slammed the radical plan, it's said, while the minister stated that it's fine.",
+        "\tLeading tab and a \\ backslash, a \"quoted\" word, \u{a0}no-break spaces\u{a0}and\u{200b}invisible characters: terrorists or militants? Regime or government?",
+    ];
+    for i in 0..48 {
+        let body = bodies[i % bodies.len()];
+        let title = if i % 5 == 0 {
+            "Share this article"
+        } else {
+            "Talks \u{2018}went well\u{2019}, envoy says"
+        };
+        let text = format!(
+            "{title}\n\n{body}\n\nRead more: the outlet\u{2019}s newsletter, every day.\n\n{}",
+            "word ".repeat(i % 23)
+        );
+        let mut line = serde_json::json!({
+            "id": format!("p{i}"),
+            "source": format!("Outlet {}", i % 3),
+            "title": title,
+            "text": text,
+        });
+        if i % 7 == 0 {
+            // a number makes the line one for `serde_json` either way
+            line["rank"] = serde_json::json!(i);
+        }
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    // an escaped surrogate pair and escaped line breaks, written by hand
+    jsonl.push_str("{\"id\":\"esc\",\"source\":\"Outlet 0\",\"text\":\"Emoji \\ud83d\\ude00 and \\u00e9l\\u00e8ve\\nsaid the minister.\\n\\nShe added: \\\"fine\\\".\"}\n");
+    let input = write(tmp.path(), "corpus.jsonl", jsonl.as_bytes());
+    let sample = repo().join("examples/india-russia-2023");
+    for (name, corpus) in [("jsonl", input.as_path()), ("sample", sample.as_path())] {
+        let mut outputs = Vec::new();
+        for plain in ["0", "1"] {
+            let out = tmp.path().join(format!("{name}-{plain}"));
+            let r = Command::new(BIN)
+                .args([
+                    "analyze",
+                    corpus.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .args(["--quiet", "--threads", "1", "--report-html", "--all-words"])
+                .env("FRAMESCOPE_PLAIN", plain)
+                .current_dir(repo())
+                .output()
+                .unwrap();
+            assert_eq!(
+                r.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&r.stderr)
+            );
+            let files: Vec<(String, Vec<u8>)> = REPORTS
+                .iter()
+                .chain(&["report.html"])
+                .map(|f| (f.to_string(), std::fs::read(out.join(f)).unwrap()))
+                .collect();
+            outputs.push(files);
+        }
+        for ((f, fast), (_, plain)) in outputs[0].iter().zip(&outputs[1]) {
+            assert!(fast == plain, "{name}: {f} differs on the plain paths");
+        }
+        let hits = read_csv(&tmp.path().join(format!("{name}-0/hits.csv")));
+        assert!(hits.len() > 20, "{name}: {} hits", hits.len());
+    }
+    // the awkward lines exercised what they were written for
+    let cleaning = read_csv(&tmp.path().join("jsonl-0/cleaning.csv"));
+    let signals: std::collections::BTreeSet<&str> =
+        cleaning.iter().map(|r| r["signal"].as_str()).collect();
+    assert!(
+        signals.contains("boilerplate") && signals.contains("repetition"),
+        "{signals:?}"
+    );
+    let quotes = read_csv(&tmp.path().join("jsonl-0/quotes.csv"));
+    assert!(quotes.iter().any(|q| q["speaker_resolved"] == "Todd Akin"));
+}
+
 /// Every kind of bad input at once: each ends in articles.csv or skipped.csv, with a reason
 /// naming the file.
 #[test]

@@ -257,7 +257,8 @@ impl LineParser {
         let names = [
             &*f.id, &*f.source, &*f.text, &*f.title, &*f.date, &*f.url, &*f.author,
         ];
-        if let Some(mut map) = flatjson::pick(&text, &names)
+        if !crate::plain::plain()
+            && let Some(mut map) = flatjson::pick(&text, &names)
             && let Ok(article) = self.article(&mut map, origin.clone(), encoding, line, cuts)
         {
             return Item::Article(article);

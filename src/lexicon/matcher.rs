@@ -52,6 +52,9 @@ struct PatternInfo {
 #[derive(Debug, Clone)]
 struct Automaton {
     table: Table,
+    /// With the plain paths ([`crate::plain`]), `aho_corasick`'s own automaton, whose
+    /// overlapping search replaces the table's scan.
+    plain: Option<aho_corasick::AhoCorasick>,
     info: Vec<PatternInfo>,
     /// The case-sensitive patterns as written.
     exact: Vec<String>,
@@ -147,7 +150,21 @@ impl Matcher {
                 .prefilter(false)
                 .build(&patterns)?;
             let table = Table::new(&dfa, &patterns)?;
-            Some(Automaton { table, info, exact })
+            let plain = if crate::plain::plain() {
+                Some(
+                    aho_corasick::AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&patterns)?,
+                )
+            } else {
+                None
+            };
+            Some(Automaton {
+                table,
+                plain,
+                info,
+                exact,
+            })
         };
         Ok(Matcher {
             automaton,
@@ -233,7 +250,13 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
 fn collect(a: &Automaton, text: &str, folded: &str, out: &mut Vec<Candidate>) {
     let hay = folded;
     let mut found = Vec::with_capacity(out.capacity());
-    a.table.scan(hay.as_bytes(), &mut found);
+    match &a.plain {
+        Some(ac) => found.extend(
+            ac.find_overlapping_iter(hay)
+                .map(|m| (m.end(), m.pattern().as_u32())),
+        ),
+        None => a.table.scan(hay.as_bytes(), &mut found),
+    }
     for (end, pattern) in found {
         let info = a.info[pattern as usize];
         let (start, mut end) = (end - a.table.lens[pattern as usize] as usize, end);

@@ -77,7 +77,7 @@ pub(crate) struct RowWriter {
 /// Whether a cell must be quoted: it holds a delimiter, a quote or a line end. Short cells
 /// (names, numbers) byte by byte; longer ones (sentences) with `memchr`'s vector search.
 fn needs_quotes(cell: &[u8]) -> bool {
-    if cell.len() < 16 {
+    if cell.len() < 16 || crate::plain::plain() {
         return cell
             .iter()
             .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));

@@ -20,6 +20,9 @@ pub fn count_words_capped(text: &str, cap: usize) -> usize {
 
 /// [`count_words_capped`] with `cap` at least 1.
 fn count_words_upto(text: &str, cap: usize) -> usize {
+    if crate::plain::plain() {
+        return text.unicode_words().take(cap).count();
+    }
     // A word never spans ASCII whitespace (UAX #29 breaks on both sides of it, and a run of
     // whitespace holds no letter or digit), so the text is counted in pieces that end at
     // ASCII whitespace: each stretch of ASCII up to the chunk (between two ASCII
@@ -256,6 +259,9 @@ pub(crate) static ASCII_ALNUM: [bool; 256] = {
 /// found eight bytes at a time, are looked at, and the few whose lowercase differs replaced
 /// in place (a property test checks this against `fold_case_by_char`, the char-by-char fold).
 pub fn fold_case(s: &str) -> String {
+    if crate::plain::plain() {
+        return fold_case_by_char(s);
+    }
     let mut out = s.to_ascii_lowercase();
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -293,8 +299,8 @@ fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
         .map(|k| at + k)
 }
 
-/// [`fold_case`] as first written: ASCII runs lowercased, other chars one at a time.
-#[cfg(test)]
+/// [`fold_case`] as first written: ASCII runs lowercased, other chars one at a time (the
+/// plain path, [`crate::plain`]).
 fn fold_case_by_char(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
@@ -321,7 +327,6 @@ fn fold_case_by_char(s: &str) -> String {
 }
 
 /// Appends `ascii` lowercased.
-#[cfg(test)]
 fn push_ascii_lower(out: &mut String, ascii: &str) {
     let from = out.len();
     out.push_str(ascii);
@@ -356,6 +361,9 @@ pub fn char_offsets(text: &str, sorted_bytes: &[usize]) -> Vec<usize> {
 /// test checks this against the byte-by-byte count).
 #[inline]
 fn count_char_starts(bytes: &[u8]) -> usize {
+    if crate::plain::plain() {
+        return count_char_starts_by_byte(bytes);
+    }
     let mut chunks = bytes.chunks_exact(8);
     let mut continuations = 0;
     for chunk in &mut chunks {
