@@ -46,8 +46,16 @@ fn source_seed(source: &str) -> u64 {
 /// of a line) are taken eight bytes at a time; other letters one at a time.
 fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
     if crate::plain::plain() {
-        return key_by_copies(seed, line);
+        key_with::<false>(seed, line)
+    } else {
+        key_with::<true>(seed, line)
     }
+}
+
+/// [`key_with_seed`]: with `IN_PLACE`, a run's end found and its chunks read eight bytes at a
+/// time in place; without, as first written, the run walked byte by byte and each chunk
+/// copied out (the plain path, [`crate::plain`]).
+fn key_with<const IN_PLACE: bool>(seed: u64, line: &str) -> Option<u64> {
     let mut h = KeyHash { h: seed, len: 0 };
     let mut words = 0;
     let mut in_word = false;
@@ -62,59 +70,20 @@ fn key_with_seed(seed: u64, line: &str) -> Option<u64> {
                 h.mix(WORD_START); // separates words: `ab c` is not `a bc`
             }
             let start = i;
-            i = crate::text::swar::run_end(bytes, i, bytes.len(), crate::text::swar::not_alnum);
-            h.ascii_run(bytes, start, i);
-            continue;
-        }
-        if b < 0x80 {
-            in_word = false;
-            i += 1;
-            continue;
-        }
-        let c = line[i..].chars().next().unwrap_or(' ');
-        i += c.len_utf8();
-        if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-                h.mix(WORD_START);
-            }
-            for l in c.to_lowercase() {
-                h.mix(NON_ASCII | u64::from(l));
-            }
-        } else {
-            in_word = false;
-        }
-    }
-    (words >= MIN_WORDS).then(|| h.finish())
-}
-
-/// [`key_with_seed`] as first written: chunks copied out of each run (the plain path,
-/// [`crate::plain`]).
-fn key_by_copies(seed: u64, line: &str) -> Option<u64> {
-    let mut h = KeyHash { h: seed, len: 0 };
-    let mut words = 0;
-    let mut in_word = false;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-                h.mix(WORD_START);
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            for chunk in bytes[start..i].chunks(8) {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                let mut x = u64::from_le_bytes(word);
-                x |= 0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - chunk.len())));
-                h.mix(x);
+            if IN_PLACE {
+                i = crate::text::swar::run_end(bytes, i, bytes.len(), crate::text::swar::not_alnum);
+                h.ascii_run(bytes, start, i);
+            } else {
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                for chunk in bytes[start..i].chunks(8) {
+                    let mut word = [0u8; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    let mut x = u64::from_le_bytes(word);
+                    x |= 0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - chunk.len())));
+                    h.mix(x);
+                }
             }
             continue;
         }
@@ -321,7 +290,7 @@ mod tests {
             line in proptest::string::string_regex("[a-zA-Z0-9 .,'_\\-é日ÉΣ@\\[`{/:~\u{7f}]{0,60}").unwrap(),
             seed in proptest::prelude::any::<u64>(),
         ) {
-            proptest::prop_assert_eq!(key_with_seed(seed, &line), key_by_copies(seed, &line));
+            proptest::prop_assert_eq!(key_with::<true>(seed, &line), key_with::<false>(seed, &line));
         }
     }
 

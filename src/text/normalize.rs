@@ -269,8 +269,15 @@ impl Builder<'_> {
 /// loop (a property test checks this against the byte-at-a-time loop).
 pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
     if crate::plain::plain() {
-        return normalize_document_by_byte(input, edits);
+        normalize_document_with::<false>(input, edits)
+    } else {
+        normalize_document_with::<true>(input, edits)
     }
+}
+
+/// [`normalize_document`], with the tight loop over verbatim runs (`TIGHT`) or, as first
+/// written, one byte of a run at a time (the plain path, [`crate::plain`]).
+fn normalize_document_with<const TIGHT: bool>(input: &str, edits: &[Edit]) -> Normalized {
     let bytes = input.as_bytes();
     let n = bytes.len();
     let mut b = Builder {
@@ -320,125 +327,9 @@ pub(crate) fn normalize_document(input: &str, edits: &[Edit]) -> Normalized {
             i += 1;
             // the rest of the verbatim run, in a tight loop: graphic bytes and single spaces
             // between them (the rule below), up to the next edit
-            i = verbatim_run_end(bytes, i, next_edit.min(n));
-            continue;
-        }
-        // A single ASCII space between two verbatim bytes stays in the verbatim run.
-        if byte == b' '
-            && !b.ws_pending
-            && run < i
-            && i + 1 < n
-            && next_edit > i + 1
-            && is_graphic(bytes[i + 1])
-        {
-            i += 2;
-            continue;
-        }
-        let (c, len) = if byte < 0x80 {
-            (byte as char, 1)
-        } else {
-            // `i` is always on a char boundary, so this never fails.
-            let c = input[i..].chars().next().unwrap_or('\u{FFFD}');
-            (c, c.len_utf8())
-        };
-        match classify(c) {
-            Class::Keep => {
-                if b.ws_pending {
-                    b.separate(c, i);
-                }
-                i += len;
+            if TIGHT {
+                i = verbatim_run_end(bytes, i, next_edit.min(n));
             }
-            Class::Replace(r) => {
-                b.flush(run, i);
-                if b.ws_pending {
-                    b.separate(r as char, i);
-                }
-                let norm = b.text.len();
-                b.text.push(r as char);
-                b.map.push(norm, i, 1, len);
-                i += len;
-                run = i;
-            }
-            Class::Delete => {
-                b.flush(run, i);
-                i += len;
-                run = i;
-            }
-            Class::Space => {
-                b.flush(run, i);
-                b.whitespace(i, 0);
-                i += len;
-                run = i;
-            }
-            Class::Break => {
-                b.flush(run, i);
-                let crlf = byte == b'\n' && i > 0 && bytes[i - 1] == b'\r';
-                b.whitespace(i, u32::from(!crlf));
-                i += len;
-                run = i;
-            }
-            Class::ParaBreak => {
-                b.flush(run, i);
-                b.whitespace(i, 2);
-                i += len;
-                run = i;
-            }
-        }
-    }
-    b.flush(run, n);
-    b.finish()
-}
-
-/// [`normalize_document`] as first written: the loop takes one byte of a verbatim run
-/// at a time (the plain path, [`crate::plain`]).
-fn normalize_document_by_byte(input: &str, edits: &[Edit]) -> Normalized {
-    let bytes = input.as_bytes();
-    let n = bytes.len();
-    let mut b = Builder {
-        input,
-        text: String::with_capacity(n),
-        map: OffsetMap::with_capacity(n / 64 + 4),
-        paragraphs: Vec::with_capacity(n / 512 + 1),
-        para_start: 0,
-        ws_pending: false,
-        ws_start: 0,
-        breaks: 0,
-        forced: false,
-    };
-    // Start of the verbatim run not yet copied into the text.
-    let mut run = 0;
-    let mut i = 0;
-    // Edits in order; those that overlap an earlier one or are not on char boundaries are
-    // ignored (the cleaner never makes them).
-    let mut edits = edits
-        .iter()
-        .filter(|e| {
-            e.start <= e.end && input.is_char_boundary(e.start) && input.is_char_boundary(e.end)
-        })
-        .peekable();
-    let mut next_edit = edits.peek().map_or(usize::MAX, |e| e.start);
-    while i < n || next_edit == n {
-        if i >= next_edit {
-            if let Some(e) = edits.next()
-                && e.start >= i
-            {
-                b.flush(run, i);
-                i = e.end;
-                run = i;
-                if e.kind == EditKind::Break {
-                    b.whitespace(e.start, 2);
-                    b.forced = true;
-                }
-            }
-            next_edit = edits.peek().map_or(usize::MAX, |e| e.start);
-            continue;
-        }
-        let byte = bytes[i];
-        if is_graphic(byte) {
-            if b.ws_pending {
-                b.separate(byte as char, i);
-            }
-            i += 1;
             continue;
         }
         // A single ASCII space between two verbatim bytes stays in the verbatim run.
@@ -552,8 +443,8 @@ mod tests {
                 edits.push(Edit { start, end, kind: if brk { EditKind::Break } else { EditKind::Delete } });
                 from = end;
             }
-            let fast = normalize_document(&input, &edits);
-            let plain = normalize_document_by_byte(&input, &edits);
+            let fast = normalize_document_with::<true>(&input, &edits);
+            let plain = normalize_document_with::<false>(&input, &edits);
             proptest::prop_assert_eq!(&fast.text, &plain.text);
             proptest::prop_assert_eq!(&fast.paragraphs, &plain.paragraphs);
             proptest::prop_assert_eq!(format!("{:?}", fast.map), format!("{:?}", plain.map));
