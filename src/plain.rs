@@ -1,12 +1,13 @@
 //! The plain paths. With `FRAMESCOPE_PLAIN=1` in the environment, every fast path of the
 //! analysis takes instead the plain code its property tests compare it with: `serde_json` for
-//! JSON lines, the Unicode segmenter for word counts and headline keys, char-by-char case
-//! folding and text normalisation, a byte-by-byte document normalisation, line keys from
-//! copied chunks, `aho_corasick`'s own overlapping search for the lexicon scan, char offsets
-//! counted byte by byte, and no early exits (the headline length check, the repetition
-//! threshold check). The reports must not change: `scripts/bench.sh` runs every corpus both
-//! ways and fails if any report differs, and an integration test does the same on the
-//! sample corpus and on awkward input. It is for checking, not for use: it is slower.
+//! JSON lines, the Unicode segmenter for word counts and headline keys, case folding as first
+//! written, fragment normalisation char by char, the document normalisation a byte at a
+//! time, line keys from copied chunks, `aho_corasick`'s own overlapping search for the
+//! lexicon scan, char offsets and quoting checks byte by byte, and no early exits (the
+//! headline length check, the repetition threshold check). The reports must not change:
+//! `scripts/bench.sh` runs the JSONL of every corpus size both ways and fails if any report
+//! differs, and an integration test does the same on the sample corpus and on awkward
+//! input. It is for checking, not for use: it is slower.
 
 use std::sync::OnceLock;
 
