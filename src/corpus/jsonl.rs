@@ -175,15 +175,23 @@ impl JsonlReader {
                             ),
                         ))));
                     }
-                    let mut bytes: &[u8] = &self.buf;
-                    bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-                    if bytes.iter().all(u8::is_ascii_whitespace) {
+                    if self.buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
+                    }
+                    // The line's buffer goes with it (no copy); the next line gets a new one.
+                    let mut bytes = std::mem::take(&mut self.buf);
+                    if bytes.last() == Some(&b'\r') {
+                        bytes.pop();
+                    }
+                    // Grown a byte at a time by the scanner (a line across buffer ends, or a
+                    // long one cut): hold no more than the line.
+                    if bytes.capacity() > bytes.len() + bytes.len() / 8 + 64 {
+                        bytes.shrink_to_fit();
                     }
                     return Some(Read::Line(RawLine {
                         parser: Arc::clone(&self.parser),
                         line: self.line,
-                        bytes: bytes.to_vec(),
+                        bytes,
                         cuts: line.cuts,
                     }));
                 }

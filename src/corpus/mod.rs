@@ -44,6 +44,7 @@ use std::path::Path;
 
 pub use decode::decode;
 pub use limit::cut_point;
+pub(crate) use spill::Identity;
 pub use types::*;
 
 use std::hash::{Hash, Hasher};

@@ -67,7 +67,7 @@ pub(crate) fn open_reader(
             .strip_bom(true)
             .build(chained);
         return Ok(Stream {
-            reader: Box::new(BufReader::new(decoder)),
+            reader: Box::new(BufReader::with_capacity(BUFFER_BYTES, decoder)),
             bom: Some(encoding),
             peek,
         });
@@ -90,11 +90,15 @@ pub(crate) fn open_reader(
     let mut cursor = Cursor::new(prefix);
     cursor.set_position(skip as u64);
     Ok(Stream {
-        reader: Box::new(BufReader::new(cursor.chain(raw))),
+        reader: Box::new(BufReader::with_capacity(BUFFER_BYTES, cursor.chain(raw))),
         bom,
         peek,
     })
 }
+
+/// The read buffer: a JSON line that lies whole in it is taken in one search for its end
+/// (`longline::read_line`), so it holds many articles (about 4 kB each in news).
+const BUFFER_BYTES: usize = 256 << 10;
 
 /// Reads up to [`PEEK_BYTES`] bytes (fewer only at end of input).
 fn read_prefix(raw: &mut dyn Read) -> io::Result<Vec<u8>> {
