@@ -534,7 +534,7 @@ fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
             Some(_) => s[i..]
                 .chars()
                 .next()
-                .map(|c| (c.is_alphanumeric(), c.len_utf8())),
+                .map(|c| (crate::text::is_alphanumeric(c), c.len_utf8())),
         }
     };
     let mut i = 0;

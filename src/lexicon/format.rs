@@ -184,7 +184,7 @@ const KNOWN_KEYS: &str = "id, side, weight, case, role, description, source, gro
 
 /// True for characters that continue a word for matching purposes.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    crate::text::is_alphanumeric(c)
 }
 
 /// Is `id` of the form `family.category` with lowercase ASCII letters, digits and `_`?

@@ -251,6 +251,21 @@ pub(crate) static ASCII_ALNUM: [bool; 256] = {
     t
 };
 
+/// `c.is_alphanumeric()`, with two common cases answered first: ASCII, and the General
+/// Punctuation block (U+2000 to U+206F: dashes, curly quotes, ellipses, spaces), which holds
+/// no letter or digit (a test checks every char of it). News text is full of curly quotes
+/// and dashes, and the standard library looks each up in its letter and number tables.
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
+    c.is_alphanumeric()
+}
+
 /// Lowercases every char whose lowercase is exactly one char of the same UTF-8 length and
 /// keeps every other char (`İ`, the Kelvin sign, ...), so the output has the same byte length
 /// and the same char boundaries as `s`: byte offsets found in the folded text are valid in `s`.
@@ -382,6 +397,15 @@ fn count_char_starts_by_byte(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn alphanumeric_is_the_standard_librarys_for_every_char() {
+        let differ: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| super::is_alphanumeric(c) != c.is_alphanumeric())
+            .collect();
+        assert!(differ.is_empty(), "{differ:?}");
+    }
+
     use super::*;
 
     proptest::proptest! {
