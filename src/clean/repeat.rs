@@ -67,26 +67,25 @@ fn key_with<const IN_PLACE: bool>(seed: u64, line: &str) -> Option<u64> {
     while i < bytes.len() {
         let b = bytes[i];
         if crate::text::ASCII_ALNUM[usize::from(b)] {
-            // The word's first item carries the word-start mark (`ab c` is not `a bc`).
-            let start_mark = if in_word { 0 } else { ASCII_WORD_START };
-            words += usize::from(!in_word);
-            in_word = true;
+            if !in_word {
+                words += 1;
+                in_word = true;
+                h.mix(WORD_START); // separates words: `ab c` is not `a bc`
+            }
             let start = i;
             if IN_PLACE {
                 i = crate::text::swar::run_end(bytes, i, bytes.len(), crate::text::swar::not_alnum);
-                h.ascii_run(bytes, start, i, start_mark);
+                h.ascii_run(bytes, start, i);
             } else {
                 while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
-                let mut mark = start_mark;
                 for chunk in bytes[start..i].chunks(8) {
                     let mut word = [0u8; 8];
                     word[..chunk.len()].copy_from_slice(chunk);
                     let mut x = u64::from_le_bytes(word);
                     x |= 0x2020_2020_2020_2020 & (u64::MAX >> (8 * (8 - chunk.len())));
-                    h.mix(x | mark);
-                    mark = 0;
+                    h.mix(x);
                 }
             }
             continue;
@@ -99,12 +98,13 @@ fn key_with<const IN_PLACE: bool>(seed: u64, line: &str) -> Option<u64> {
         let c = line[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
         if crate::text::is_alphanumeric(c) {
-            let mut mark = if in_word { 0 } else { NON_ASCII_WORD_START };
-            words += usize::from(!in_word);
-            in_word = true;
+            if !in_word {
+                words += 1;
+                in_word = true;
+                h.mix(WORD_START);
+            }
             for l in c.to_lowercase() {
-                h.mix(NON_ASCII | mark | u64::from(l));
-                mark = 0;
+                h.mix(NON_ASCII | u64::from(l));
             }
         } else {
             in_word = false;
@@ -113,17 +113,13 @@ fn key_with<const IN_PLACE: bool>(seed: u64, line: &str) -> Option<u64> {
     (words >= MIN_WORDS).then(|| h.finish())
 }
 
-/// The items [`KeyHash`] mixes in. A chunk of up to eight ASCII letters and digits (lowercased,
-/// little-endian, zero-padded) has no byte at or above 0x80; the first chunk of a word has
-/// the top bit of its first byte set. A non-ASCII letter is its lowercase code point with the
-/// top bit set, and the next bit too at a word start. No two kinds of item can be equal, so
-/// the items say where every word starts, and a line's words decide its key.
-const ASCII_WORD_START: u64 = 0x80;
+/// What [`KeyHash`] mixes in at a word start, and the mark of a non-ASCII letter: neither can
+/// be a chunk of ASCII letters and digits (those have no byte at or above 0x80).
+const WORD_START: u64 = u64::MAX;
 const NON_ASCII: u64 = 1 << 63;
-const NON_ASCII_WORD_START: u64 = 1 << 62;
 
-/// A 64-bit hash of a line's words: each item (eight lowercased ASCII letters or digits, a
-/// non-ASCII letter; the first of a word marked) is mixed in with a multiply, and the end goes through the
+/// A 64-bit hash of a line's words: each item (a word start, eight lowercased ASCII letters
+/// or digits, a non-ASCII letter) is mixed in with a multiply, and the end goes through the
 /// SplitMix64 finaliser. The same on every machine and run. Keys only meet other keys of the
 /// same run, so the function may change between versions.
 struct KeyHash {
@@ -143,10 +139,9 @@ impl KeyHash {
 
     /// The run `bytes[start..end]` of ASCII letters and digits, lowercased (`| 0x20`
     /// lowercases a letter and keeps a digit), eight bytes at a time: each chunk is read as
-    /// a little-endian integer, a last short one zero-padded; the first carries `start_mark`.
+    /// a little-endian integer, a last short one zero-padded.
     #[inline]
-    fn ascii_run(&mut self, bytes: &[u8], start: usize, end: usize, start_mark: u64) {
-        let mut mark = start_mark;
+    fn ascii_run(&mut self, bytes: &[u8], start: usize, end: usize) {
         let mut at = start;
         while at < end {
             let len = (end - at).min(8);
@@ -161,8 +156,7 @@ impl KeyHash {
             };
             let used = u64::MAX >> (8 * (8 - len));
             x = (x & used) | (0x2020_2020_2020_2020 & used);
-            self.mix(x | mark);
-            mark = 0;
+            self.mix(x);
             at += len;
         }
     }
