@@ -174,7 +174,8 @@ impl Sketch {
     /// The sketch of `values`, as pushing each in turn gives it; a run of equal values (the
     /// values are sorted before the comparisons, and measures repeat values: 0, 1, 0.5) is
     /// added at once. The comparisons build one for each exact outlet they pair with a
-    /// sketched one, per measure: pushing value by value was most of their time.
+    /// sketched one, per measure (with the sketched outlet's sketch cloned each time, about a
+    /// quarter of the comparisons at the end of a 200 MB run).
     pub fn from_values(values: &[f64]) -> Sketch {
         let mut s = Sketch::default();
         let mut rest = values;

@@ -73,7 +73,7 @@ pub struct Category {
 /// One set of all the patterns was a fast automaton, but it read every line to its end, a
 /// byte at a time: 7 % of an analysis. The anchored set gives up a few bytes into nearly
 /// every line. The floating set is first prefiltered: a vector search for rare pieces of
-/// its literals ([`prefilter_words`]) in the line, lowercased, leaves most ASCII lines out
+/// its literals (`prefilter_words`) in the line, lowercased, leaves most ASCII lines out
 /// (2 % of an analysis for both sets). The regex crate's own prefilter looks for the first
 /// words of the patterns (`he`, `they`, `sign`): it stops on most lines and cost six times
 /// what it saved, so it is off. The plain paths keep the one set; a property test compares
@@ -138,18 +138,9 @@ impl Subset {
     fn first(&self, line: &str) -> Option<usize> {
         if let Some(words) = &self.prefilter
             && line.is_ascii()
+            && !has_word(words, line.as_bytes())
         {
-            thread_local! {
-                static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
-            let found = LOWER.with_borrow_mut(|lower| {
-                lower.clear();
-                lower.extend(line.bytes().map(|b| b.to_ascii_lowercase()));
-                words.find(lower.as_slice()).is_some()
-            });
-            if !found {
-                return None;
-            }
+            return None;
         }
         let input = Input::new(line);
         if !self.regex.is_match(input.clone()) {
@@ -160,6 +151,37 @@ impl Subset {
         which.iter().next().map(|p| self.global[p.as_usize()])
     }
 }
+
+/// Does `line` (ASCII), lowercased, hold one of the prefilter's `words` (at most
+/// [`PIECE_BYTES`] long)? The line is lowercased into a buffer of the thread's, a window of
+/// [`WINDOW_BYTES`] at a time: a very long line does not leave a buffer as long behind. The
+/// windows overlap by `PIECE_BYTES - 1`, so a word that does not fit in one window lies
+/// whole in the next.
+fn has_word(words: &packed::Searcher, line: &[u8]) -> bool {
+    thread_local! {
+        static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LOWER.with_borrow_mut(|lower| {
+        let mut start = 0;
+        loop {
+            let end = line.len().min(start + WINDOW_BYTES);
+            lower.clear();
+            lower.extend(line[start..end].iter().map(u8::to_ascii_lowercase));
+            if words.find(lower.as_slice()).is_some() {
+                return true;
+            }
+            if end == line.len() {
+                return false;
+            }
+            start = end - (PIECE_BYTES - 1);
+        }
+    })
+}
+
+/// The longest prefilter word ([`rare_piece`]).
+const PIECE_BYTES: usize = 16;
+/// The most of a line lowercased at once for the prefilter.
+const WINDOW_BYTES: usize = 64 << 10;
 
 /// The index of the first pattern of `set` that matches `line`.
 fn first_in_set(set: &RegexSet, line: &str) -> Option<usize> {
@@ -233,14 +255,14 @@ fn prefilter_words(patterns: &[&str]) -> Option<Vec<Vec<u8>>> {
 /// C5 BF), the only non-ASCII letters that match ASCII letters without regard to case.
 const FOLDS_TO_ASCII_BYTES: [u8; 5] = [0xE2, 0x84, 0xAA, 0xC5, 0xBF];
 
-/// The piece of `word` that starts at its rarest three bytes, 8 to 16 bytes long (or the
-/// whole word, when shorter).
+/// The piece of `word` that starts at its rarest three bytes, 8 to [`PIECE_BYTES`] bytes long
+/// (or the whole word, when shorter).
 fn rare_piece(word: &[u8]) -> &[u8] {
     let score = |w: &[u8]| w.iter().map(|&b| u32::from(literal::rank(b))).sum::<u32>();
     let start = (0..=word.len().saturating_sub(8))
         .min_by_key(|&i| score(&word[i..(i + 3).min(word.len())]))
         .unwrap_or(0);
-    &word[start..word.len().min(start + 16)]
+    &word[start..word.len().min(start + PIECE_BYTES)]
 }
 
 /// Every match of the pattern starts at the start of the line (`^share`, `^(a|b)`; not
@@ -806,6 +828,24 @@ mod split_tests {
             assert!(piece.len() >= w.len().min(8) && piece.len() <= 16);
             assert!(w.windows(piece.len()).any(|x| x == piece));
         }
+    }
+
+    /// A word is found wherever it lies against the windows' edges.
+    #[test]
+    fn words_across_window_edges_are_found() {
+        let words = packed::Searcher::new([&b"ights reserved"[..], b"share this"]).expect("Teddy");
+        for at in (WINDOW_BYTES - 20..WINDOW_BYTES + 5)
+            .chain(2 * WINDOW_BYTES - (PIECE_BYTES - 1) - 20..2 * WINDOW_BYTES - 5)
+        {
+            let mut line = vec![b'x'; at];
+            line.extend_from_slice(b"All Rights Reserved");
+            line.extend(std::iter::repeat_n(b'y', 100));
+            assert!(has_word(&words, &line), "at {at}");
+        }
+        let mut line = vec![b'x'; 3 * WINDOW_BYTES];
+        assert!(!has_word(&words, &line));
+        line.extend_from_slice(b"SHARE THIS");
+        assert!(has_word(&words, &line));
     }
 
     #[test]

@@ -78,8 +78,8 @@ fn escape_len(v: u32) -> u64 {
 /// A line that lies whole in the reader's buffer and is no longer than either limit (so
 /// nothing in it can be cut) is copied as it is, without the scanner, and its
 /// [`Line::cuts`] are left empty: that is nearly every line, and the scanner stopped at every
-/// quote and escape (a tenth of a run's CPU time, on the thread that every worker waits
-/// for). Not on the plain paths ([`crate::plain`]).
+/// quote and escape, on the reading thread that every worker waits for (in the first pass it
+/// took a third of a core). Not on the plain paths ([`crate::plain`]).
 pub(crate) fn read_line(
     r: &mut dyn BufRead,
     out: &mut Vec<u8>,
