@@ -434,19 +434,26 @@ mod tests {
         );
     }
 
-    #[test]
-    fn merging_sorted_samples_gives_the_sorted_union_bins() {
+    /// Measure values for property tests: many repeats, signed zeros, a value below the
+    /// sketch's zero, NaN, infinities, anything.
+    fn value() -> impl proptest::strategy::Strategy<Value = f64> + Clone {
         use proptest::prelude::*;
-        let value = prop_oneof![
+        prop_oneof![
             4 => (-20i32..20).prop_map(|i| f64::from(i) / 4.0),
             1 => Just(0.0),
             1 => Just(-0.0),
+            1 => Just(1e-13),
             1 => Just(f64::NAN),
             1 => Just(f64::INFINITY),
             1 => Just(f64::NEG_INFINITY),
             1 => any::<f64>(),
-        ];
-        let sample = proptest::collection::vec(value, 0..60);
+        ]
+    }
+
+    #[test]
+    fn merging_sorted_samples_gives_the_sorted_union_bins() {
+        use proptest::prelude::*;
+        let sample = proptest::collection::vec(value(), 0..60);
         proptest!(|(mut a in sample.clone(), mut b in sample)| {
             let plain = sorted_value_bins(&a, &b);
             a.sort_by(f64::total_cmp);
@@ -459,17 +466,7 @@ mod tests {
     #[test]
     fn sketches_of_runs_are_sketches_of_values_pushed_one_by_one() {
         use proptest::prelude::*;
-        let value = prop_oneof![
-            4 => (-20i32..20).prop_map(|i| f64::from(i) / 4.0),
-            1 => Just(0.0),
-            1 => Just(-0.0),
-            1 => Just(1e-13),
-            1 => Just(f64::NAN),
-            1 => Just(f64::INFINITY),
-            1 => Just(f64::NEG_INFINITY),
-            1 => any::<f64>(),
-        ];
-        proptest!(|(mut v in proptest::collection::vec(value, 0..80), sorted in any::<bool>())| {
+        proptest!(|(mut v in proptest::collection::vec(value(), 0..80), sorted in any::<bool>())| {
             if sorted {
                 v.sort_by(f64::total_cmp);
             }
