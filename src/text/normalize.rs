@@ -141,22 +141,29 @@ fn map_fragment(s: &str) -> String {
         }
         let c = s[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
-        let mapped = match classify(c) {
-            Class::Keep => c,
-            Class::Replace(r) => r as char,
-            Class::Delete => continue,
-            Class::Space | Class::Break | Class::ParaBreak => {
-                pending_space = true;
-                continue;
-            }
-        };
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(mapped);
+        push_mapped(c, &mut out, &mut pending_space);
     }
     out
+}
+
+/// One character of a fragment, mapped by [`classify`] onto `out`: spacing is held in
+/// `pending_space` and written as one space before the next character kept.
+#[inline]
+fn push_mapped(c: char, out: &mut String, pending_space: &mut bool) {
+    let mapped = match classify(c) {
+        Class::Keep => c,
+        Class::Replace(r) => r as char,
+        Class::Delete => return,
+        Class::Space | Class::Break | Class::ParaBreak => {
+            *pending_space = true;
+            return;
+        }
+    };
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    out.push(mapped);
 }
 
 /// A change the cleaning step asks of normalisation, on input bytes: the input keeps every
@@ -404,20 +411,7 @@ fn fragment_by_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        let mapped = match classify(c) {
-            Class::Keep => c,
-            Class::Replace(r) => r as char,
-            Class::Delete => continue,
-            Class::Space | Class::Break | Class::ParaBreak => {
-                pending_space = true;
-                continue;
-            }
-        };
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.push(mapped);
+        push_mapped(c, &mut out, &mut pending_space);
     }
     out
 }
