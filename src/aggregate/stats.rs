@@ -245,7 +245,8 @@ pub fn value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
 
 /// [`value_bins`] of two ascending samples, merged.
 fn merged_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
-    let mut bins = Vec::new();
+    // at most a bin a value
+    let mut bins = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     loop {
         let (x, in_a) = match (a.get(i), b.get(j)) {

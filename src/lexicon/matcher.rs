@@ -249,7 +249,9 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
 /// boundaries are the same in both.
 fn collect(a: &Automaton, text: &str, folded: &str, out: &mut Vec<Candidate>) {
     let hay = folded;
-    let mut found = Vec::with_capacity(out.capacity());
+    // The automaton's matches before the word-boundary checks: about one in 22 bytes of news
+    // text with the shipped lexicons (`he` in `the`, ...), three times the candidates.
+    let mut found = Vec::with_capacity(hay.len() / 16);
     match &a.plain {
         Some(ac) => found.extend(
             ac.find_overlapping_iter(hay)

@@ -223,10 +223,13 @@ impl RowWriter {
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.row_start = 0;
         self.cells = false;
-        // Rows wait in the writer's queue a while: give back what was reserved and not used
-        // (shrinking in place; no copy).
+        // Rows wait in the writer's queue a while: give back what was reserved and not used,
+        // when that is much (shrinking a small buffer moves it to a smaller size class: a
+        // copy).
         let mut rows = std::mem::take(&mut self.out);
-        rows.shrink_to_fit();
+        if rows.capacity() - rows.len() > (rows.len() / 4).max(1024) {
+            rows.shrink_to_fit();
+        }
         rows
     }
 }

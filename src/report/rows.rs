@@ -411,6 +411,22 @@ pub fn render(
         }
         quotes = r.take_bytes();
     }
+    // The article's row at once: its text cells and about 8 bytes for each other cell (780
+    // bytes a row on news text), instead of growing the buffer a cell at a time.
+    r.reserve(
+        [
+            &article.id,
+            &article.source,
+            &article.title,
+            &article.date,
+            &article.url,
+            &article.author,
+        ]
+        .iter()
+        .map(|t| t.len())
+        .sum::<usize>()
+            + 8 * (MEASURES.len() + 2 * set.len() + 16),
+    );
     article_row(&mut r, set, article, analysis, measures);
     let article_bytes = r.take_bytes();
     Rendered {
