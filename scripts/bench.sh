@@ -12,6 +12,12 @@
 #   BENCH_SHORT=10 scripts/bench.sh 10    (also: 10 million short articles, about 100 bytes
 #                                           each, generated and streamed through standard
 #                                           input: memory as the article count grows)
+#   BENCH_REPEAT=3 scripts/bench.sh       (each configuration run 3 times: the median wall
+#                                           time, all of them in the last column, the largest
+#                                           peak)
+#
+# Every timed run starts after a `sync`, so that it does not wait on the disk writing out the
+# reports of the run before (a run with hits.csv writes four times its input).
 #
 # Corpora are cached under ${BENCH_DIR:-${TMPDIR:-/tmp}/framescope-bench}.
 set -euo pipefail
@@ -23,13 +29,31 @@ mkdir -p "$dir"
 cargo build --release --quiet
 bin=target/release/framescope
 
-# wall seconds and peak RSS (KiB) of one run: "seconds kib"
+repeat="${BENCH_REPEAT:-1}"
+
+# wall seconds and peak RSS (KiB) of one run, after the disk has written out what the runs
+# before left to write: "seconds kib"
 measure() {
+  sync
   /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || {
     cat "$dir/stderr.txt" >&2
     return 1
   }
   cat "$dir/time.txt"
+}
+
+# `measure` BENCH_REPEAT times: "median-seconds largest-kib all-seconds" (all joined by "/")
+measure_all() {
+  local runs=() kibs=() secs kib
+  for _ in $(seq "$repeat"); do
+    read -r secs kib < <(measure "$@")
+    runs+=("$secs")
+    kibs+=("$kib")
+  done
+  printf '%s %s %s\n' \
+    "$(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((repeat + 1) / 2))p")" \
+    "$(printf '%s\n' "${kibs[@]}" | sort -n | tail -1)" \
+    "$(IFS=/; echo "${runs[*]}")"
 }
 
 # reports of a run, compared with the reference run's (manifest.json names the options, so it
@@ -53,8 +77,8 @@ done | sort -n | sed -n 6p | awk '{printf "start-up (one short article, median o
 
 echo
 plain=""
-echo "| corpus | input | threads | hits.csv | wall s | MB/s | articles/s | peak RSS MiB |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| corpus | input | threads | hits.csv | wall s | MB/s | articles/s | peak RSS MiB | runs s |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
   corpus="$dir/corpus-$mb"
   if [ ! -f "$corpus/stats.json" ]; then
@@ -70,21 +94,21 @@ for mb in "${sizes[@]}"; do
     local label="$1" input="$2" threads="$3"
     shift 3
     local out="$dir/out-$mb-$label"
-    read -r secs kib < <(measure $bin analyze "$input" --out "$out" --threads "$threads" --quiet "$@")
-    awk -v mb="$mb" -v label="$label" -v t="$threads" -v s="$secs" -v k="$kib" \
+    read -r secs kib all < <(measure_all $bin analyze "$input" --out "$out" --threads "$threads" --quiet "$@")
+    awk -v mb="$mb" -v label="$label" -v t="$threads" -v s="$secs" -v k="$kib" -v all="$all" \
       -v bytes="$bytes" -v n="$articles" -v hits="$([ $# -gt 0 ] && echo off || echo on)" \
-      'BEGIN { printf "| %d MB | %s | %d | %s | %.2f | %.1f | %.0f | %.0f |\n",
-               mb, label, t, hits, s, bytes / 1e6 / s, n / s, k / 1024 }'
+      'BEGIN { printf "| %d MB | %s | %d | %s | %.2f | %.1f | %.0f | %.0f | %s |\n",
+               mb, label, t, hits, s, bytes / 1e6 / s, n / s, k / 1024, all }'
     # the same input on more threads must give the same bytes
     if [ "$label" = jsonl ]; then
       same_reports "$ref" "$out"
     fi
   }
   # the reference: JSONL on one thread
-  read -r secs kib < <(measure $bin analyze "$corpus/corpus.jsonl" --out "$ref" --threads 1 --quiet)
-  awk -v mb="$mb" -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" \
-    'BEGIN { printf "| %d MB | jsonl | 1 | on | %.2f | %.1f | %.0f | %.0f |\n",
-             mb, s, bytes / 1e6 / s, n / s, k / 1024 }'
+  read -r secs kib all < <(measure_all $bin analyze "$corpus/corpus.jsonl" --out "$ref" --threads 1 --quiet)
+  awk -v mb="$mb" -v s="$secs" -v k="$kib" -v all="$all" -v bytes="$bytes" -v n="$articles" \
+    'BEGIN { printf "| %d MB | jsonl | 1 | on | %.2f | %.1f | %.0f | %.0f | %s |\n",
+             mb, s, bytes / 1e6 / s, n / s, k / 1024, all }'
   run jsonl "$corpus/corpus.jsonl" 2
   run jsonl-nohits "$corpus/corpus.jsonl" 2 --no-hits
   run folder "$corpus/txt" 2
@@ -110,8 +134,8 @@ if [ "$copies" -gt 0 ]; then
       measure $bin analyze - --out "$dir/out-stream" --threads 2 --quiet --no-hits
   )
   awk -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" -v c="$copies" -v mb="$mb" \
-    'BEGIN { printf "| %d x %d MB | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f |\n",
-             c, mb, s, bytes / 1e6 / s, n / s, k / 1024 }'
+    'BEGIN { printf "| %d x %d MB | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f | %.2f |\n",
+             c, mb, s, bytes / 1e6 / s, n / s, k / 1024, s }'
   # every copy scored, none skipped
   skipped=$(($(wc -l <"$dir/out-stream/skipped.csv") - 1))
   [ "$skipped" -eq 0 ] || { echo "stream run skipped $skipped inputs" >&2; exit 1; }
@@ -127,8 +151,8 @@ if [ "$short" -gt 0 ]; then
   bytes=$(gen | wc -c)
   read -r secs kib < <(gen | measure $bin analyze - --out "$dir/out-short" --threads 2 --quiet --no-hits)
   awk -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" \
-    'BEGIN { printf "| %d short articles | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f |\n",
-             n, s, bytes / 1e6 / s, n / s, k / 1024 }'
+    'BEGIN { printf "| %d short articles | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f | %.2f |\n",
+             n, s, bytes / 1e6 / s, n / s, k / 1024, s }'
   skipped=$(($(wc -l <"$dir/out-short/skipped.csv") - 1))
   [ "$skipped" -eq 0 ] || { echo "short-article run skipped $skipped inputs" >&2; exit 1; }
   rm -rf "$dir/out-short"
