@@ -11,6 +11,7 @@ mod compare;
 mod outlets;
 pub mod page;
 mod rows;
+mod synced;
 mod xlsx;
 
 pub use cells::{fixed, inert, pvalue};
@@ -75,7 +76,7 @@ pub enum ReportError {
     Workbook { path: PathBuf, reason: String },
 }
 
-type Out = BufWriter<File>;
+type Out = synced::SyncedWriter;
 
 /// The rows of one scored article, rendered to CSV bytes (in parallel, by any thread) and
 /// written in input order by [`Reports::write`].
@@ -173,7 +174,7 @@ impl Reports {
         let mut open = |name: &str, header: Vec<String>| -> Result<Out, ReportError> {
             let tmp = dir.join(tmp_name(name));
             let file = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-            let mut w = BufWriter::with_capacity(1 << 16, file);
+            let mut w = synced::SyncedWriter::new(file);
             w.write_all(&record_bytes(&header))
                 .map_err(|e| io_err(&tmp, e))?;
             targets.push(Target {
@@ -359,10 +360,7 @@ impl Reports {
             streamed.push((HITS, w));
         }
         for (name, w) in streamed {
-            let file = w
-                .into_inner()
-                .map_err(|e| io_err(&dir.join(tmp_name(name)), e.into_error()))?;
-            file.sync_all()
+            w.finish()
                 .map_err(|e| io_err(&dir.join(tmp_name(name)), e))?;
         }
         if self.xlsx {
