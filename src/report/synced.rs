@@ -17,6 +17,9 @@ use std::thread::JoinHandle;
 pub const SYNC_EVERY: u64 = 64 << 20;
 
 /// A buffered report file that is synced in the background every [`SYNC_EVERY`] bytes.
+/// Dropped without [`SyncedWriter::finish`] (a run that stops on an error), it still waits
+/// for its syncing thread, so that no second handle of the file stays open once it is gone
+/// (a file with an open handle cannot be removed everywhere).
 pub struct SyncedWriter {
     w: BufWriter<File>,
     /// Bytes written since the last sync was asked for.
@@ -74,20 +77,33 @@ impl SyncedWriter {
         Ok(())
     }
 
+    /// Stop the syncing thread, if there is one, once it has done what was asked of it; its
+    /// first error, if any.
+    fn stop_syncing(&mut self) -> io::Result<()> {
+        match self.syncer.take() {
+            Some((tx, thread)) => {
+                drop(tx);
+                thread
+                    .join()
+                    .map_err(|_| io::Error::other("the report-syncing thread panicked"))?
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Flush, wait for the syncing thread, and sync the file: its data and metadata are on
     /// disk when this returns `Ok`. An error of a background sync is returned here (a second
     /// handle shares the file's error state, so the last sync might not see it again).
-    pub fn finish(self) -> io::Result<File> {
-        let SyncedWriter { w, syncer, .. } = self;
-        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        if let Some((tx, thread)) = syncer {
-            drop(tx);
-            thread
-                .join()
-                .map_err(|_| io::Error::other("the report-syncing thread panicked"))??;
-        }
-        file.sync_all()?;
-        Ok(file)
+    pub fn finish(mut self) -> io::Result<()> {
+        self.w.flush()?;
+        self.stop_syncing()?;
+        self.w.get_ref().sync_all()
+    }
+}
+
+impl Drop for SyncedWriter {
+    fn drop(&mut self) {
+        let _ = self.stop_syncing();
     }
 }
 
@@ -129,5 +145,21 @@ mod tests {
             assert_eq!(std::fs::read(&path).unwrap(), want, "every {every}");
             assert_eq!(started, every < want.len() as u64, "every {every}");
         }
+    }
+
+    /// Dropped unfinished (a run stopping on an error), a writer with a syncing thread leaves
+    /// what was written in the file, and the file can be removed.
+    #[test]
+    fn dropped_unfinished_keeps_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let mut w = SyncedWriter::with_interval(File::create(&path).unwrap(), 10);
+        for _ in 0..100 {
+            w.write_all(b"a row\r\n").unwrap();
+        }
+        assert!(w.syncer.is_some());
+        drop(w);
+        assert_eq!(std::fs::read(&path).unwrap(), b"a row\r\n".repeat(100));
+        std::fs::remove_file(&path).unwrap();
     }
 }
