@@ -16,8 +16,9 @@
 #                                           time, all of them in the last column, the largest
 #                                           peak)
 #
-# Every timed run starts after a `sync`, so that it does not wait on the disk writing out the
-# reports of the run before (a run with hits.csv writes four times its input).
+# Every timed run writes into an empty folder and starts after a `sync`, so that it does not
+# wait on the disk writing out, or discarding, the reports of the run before (a run with
+# hits.csv writes four times its input).
 #
 # Corpora are cached under ${BENCH_DIR:-${TMPDIR:-/tmp}/framescope-bench}.
 set -euo pipefail
@@ -31,9 +32,11 @@ bin=target/release/framescope
 
 repeat="${BENCH_REPEAT:-1}"
 
-# wall seconds and peak RSS (KiB) of one run, after the disk has written out what the runs
-# before left to write: "seconds kib"
-measure() {
+# wall seconds and peak RSS (KiB) of one run writing into OUT, emptied first, after the disk
+# has written out what the runs before left to write: "seconds kib"
+measure() { # OUT command...
+  rm -rf "$1"
+  shift
   sync
   /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || {
     cat "$dir/stderr.txt" >&2
@@ -43,7 +46,7 @@ measure() {
 }
 
 # `measure` BENCH_REPEAT times: "median-seconds largest-kib all-seconds" (all joined by "/")
-measure_all() {
+measure_all() { # OUT command...
   local runs=() kibs=() secs kib
   for _ in $(seq "$repeat"); do
     read -r secs kib < <(measure "$@")
@@ -77,6 +80,7 @@ done | sort -n | sed -n 6p | awk '{printf "start-up (one short article, median o
 
 echo
 plain=""
+scaling=""
 echo "| corpus | input | threads | hits.csv | wall s | MB/s | articles/s | peak RSS MiB | runs s |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for mb in "${sizes[@]}"; do
@@ -89,36 +93,49 @@ for mb in "${sizes[@]}"; do
   [ -f "$corpus/txt/manifest.csv" ] || cp "$corpus/manifest.csv" "$corpus/txt/manifest.csv"
   bytes=$(stat -c %s "$corpus/corpus.jsonl")
   articles=$(wc -l <"$corpus/corpus.jsonl")
-  ref="$dir/out-$mb-ref"
+  # one configuration's row; its median wall time is left in `last`, and its reports in
+  # out-SIZE-LABEL-tTHREADS; with `against` set, they must be those reports' bytes
   run() { # label input threads hits-flag...
     local label="$1" input="$2" threads="$3"
     shift 3
-    local out="$dir/out-$mb-$label"
-    read -r secs kib all < <(measure_all $bin analyze "$input" --out "$out" --threads "$threads" --quiet "$@")
+    local out="$dir/out-$mb-$label-t$threads"
+    read -r secs kib all < <(measure_all "$out" $bin analyze "$input" --out "$out" --threads "$threads" --quiet "$@")
     awk -v mb="$mb" -v label="$label" -v t="$threads" -v s="$secs" -v k="$kib" -v all="$all" \
       -v bytes="$bytes" -v n="$articles" -v hits="$([ $# -gt 0 ] && echo off || echo on)" \
       'BEGIN { printf "| %d MB | %s | %d | %s | %.2f | %.1f | %.0f | %.0f | %s |\n",
                mb, label, t, hits, s, bytes / 1e6 / s, n / s, k / 1024, all }'
+    last="$secs"
     # the same input on more threads must give the same bytes
-    if [ "$label" = jsonl ]; then
-      same_reports "$ref" "$out"
+    if [ -n "$against" ]; then
+      same_reports "$against" "$out"
     fi
   }
-  # the reference: JSONL on one thread
-  read -r secs kib all < <(measure_all $bin analyze "$corpus/corpus.jsonl" --out "$ref" --threads 1 --quiet)
-  awk -v mb="$mb" -v s="$secs" -v k="$kib" -v all="$all" -v bytes="$bytes" -v n="$articles" \
-    'BEGIN { printf "| %d MB | jsonl | 1 | on | %.2f | %.1f | %.0f | %.0f | %s |\n",
-             mb, s, bytes / 1e6 / s, n / s, k / 1024, all }'
+  ref="$dir/out-$mb-jsonl-t1"
+  against=""
+  run jsonl "$corpus/corpus.jsonl" 1
+  t1="$last"
+  against="$ref"
   run jsonl "$corpus/corpus.jsonl" 2
+  t2="$last"
+  against=""
+  run jsonl-nohits "$corpus/corpus.jsonl" 1 --no-hits
+  t1_off="$last"
+  against="$dir/out-$mb-jsonl-nohits-t1"
   run jsonl-nohits "$corpus/corpus.jsonl" 2 --no-hits
+  t2_off="$last"
+  against=""
   run folder "$corpus/txt" 2
+  run folder-nohits "$corpus/txt" 2 --no-hits
+  scaling="${scaling:+$scaling; }$mb MB $(awk -v a="$t1" -v b="$t2" -v c="$t1_off" -v d="$t2_off" \
+    'BEGIN { printf "%.2fx with hits.csv, %.2fx without", a / b, c / d }')"
   # the plain paths must give the same bytes
-  read -r secs _ < <(measure env FRAMESCOPE_PLAIN=1 $bin analyze "$corpus/corpus.jsonl" \
-    --out "$dir/out-$mb-plain" --threads 1 --quiet)
+  read -r secs _ < <(measure "$dir/out-$mb-plain" env FRAMESCOPE_PLAIN=1 $bin analyze \
+    "$corpus/corpus.jsonl" --out "$dir/out-$mb-plain" --threads 1 --quiet)
   same_reports "$ref" "$dir/out-$mb-plain"
   plain="${plain:+$plain, }$mb MB in $secs s"
 done
 echo
+echo "one thread to two (median wall times): $scaling"
 echo "plain paths (FRAMESCOPE_PLAIN=1, jsonl, 1 thread): the same reports ($plain)"
 
 # Flat memory: the last corpus, several times over (ids renamed so none is a duplicate),
@@ -131,7 +148,7 @@ if [ "$copies" -gt 0 ]; then
   articles=$(($(wc -l <"$corpus") * copies))
   read -r secs kib < <(
     for i in $(seq "$copies"); do sed "s/^{\"id\": \"/{\"id\": \"r$i-/" "$corpus"; done |
-      measure $bin analyze - --out "$dir/out-stream" --threads 2 --quiet --no-hits
+      measure "$dir/out-stream" $bin analyze - --out "$dir/out-stream" --threads 2 --quiet --no-hits
   )
   awk -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" -v c="$copies" -v mb="$mb" \
     'BEGIN { printf "| %d x %d MB | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f | %.2f |\n",
@@ -149,7 +166,7 @@ if [ "$short" -gt 0 ]; then
       printf "{\"id\":\"t%09d\",\"source\":\"Outlet %d\",\"text\":\"The minister said the talks went well on day %d.\"}\n", i, i % 12, i }'
   }
   bytes=$(gen | wc -c)
-  read -r secs kib < <(gen | measure $bin analyze - --out "$dir/out-short" --threads 2 --quiet --no-hits)
+  read -r secs kib < <(gen | measure "$dir/out-short" $bin analyze - --out "$dir/out-short" --threads 2 --quiet --no-hits)
   awk -v s="$secs" -v k="$kib" -v bytes="$bytes" -v n="$articles" \
     'BEGIN { printf "| %d short articles | stdin | 2 | off | %.2f | %.1f | %.0f | %.0f | %.2f |\n",
              n, s, bytes / 1e6 / s, n / s, k / 1024, s }'
