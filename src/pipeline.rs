@@ -123,7 +123,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     // Three stages joined by bounded channels: this thread reads, `scorer` has a batch parsed,
     // scored and rendered on the pool, `writer` writes rows and folds accumulators in input order. Each
     // stage works on a different batch at the same time.
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(2);
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(1);
     let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);
     let detail = Detail {
         hits: config.with_hits,
@@ -137,8 +137,21 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let outcome = std::thread::scope(|scope| {
         let scorer = scope.spawn(move || {
             let mut articles_seen = 0u64;
-            for batch in batch_rx {
-                let batch = prepare(pool, batch, &mut admit);
+            let admit = &mut admit;
+            // Each batch is scored while the next one, when it has been read already, is
+            // prepared, in one call on the pool: the workers that finish their share of one
+            // take up the other's, instead of waiting at the end of each for the slowest
+            // article. (A batch not read yet is not waited for: a slow stream's articles are
+            // scored as they come.)
+            let mut current: Option<Vec<Item>> = None;
+            loop {
+                let batch = match current.take() {
+                    Some(batch) => batch,
+                    None => match batch_rx.recv() {
+                        Ok(b) => pool.install(|| prepare(b, admit)),
+                        Err(_) => break, // the input is read
+                    },
+                };
                 // Which items report.html shows: articles numbered in input order.
                 let on_page: Vec<Option<u64>> = batch
                     .iter()
@@ -150,13 +163,22 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                         shown
                     })
                     .collect();
-                let results: Vec<Scored> = pool.install(|| {
-                    batch
-                        .into_par_iter()
-                        .zip(on_page)
-                        .map(|(item, page)| score_item(analyzer, entries, item, detail, page))
-                        .collect()
+                let next = batch_rx.try_recv().ok();
+                let (results, prepared) = pool.install(|| {
+                    rayon::join(
+                        || -> Vec<Scored> {
+                            batch
+                                .into_par_iter()
+                                .zip(on_page)
+                                .map(|(item, page)| {
+                                    score_item(analyzer, entries, item, detail, page)
+                                })
+                                .collect()
+                        },
+                        || next.map(|b| prepare(b, admit)),
+                    )
                 });
+                current = prepared;
                 if done_tx.send(results).is_err() {
                     break; // the writer stopped on an error
                 }
@@ -361,21 +383,19 @@ fn warn_spill(config: &Config, spill_error: Option<&str>) {
     }
 }
 
-/// Prepare a batch of inputs on the pool (parse, extract, cut: [`Raw::prepare`]; and the
-/// part of the duplicate-id check that reads the ids written out), then pass them through the
-/// rest of the check in input order.
-fn prepare(pool: &rayon::ThreadPool, batch: Vec<Raw>, admit: &mut corpus::Admit) -> Vec<Item> {
+/// Prepare a batch of inputs in parallel (on the pool it is called on: parse, extract, cut:
+/// [`Raw::prepare`]; and the part of the duplicate-id check that reads the ids written out),
+/// then pass them through the rest of the check in input order.
+fn prepare(batch: Vec<Raw>, admit: &mut corpus::Admit) -> Vec<Item> {
     let checker = &*admit;
-    let items: Vec<(Item, corpus::Checked)> = pool.install(|| {
-        batch
-            .into_par_iter()
-            .map(|raw| {
-                let item = raw.prepare();
-                let checked = checker.check(&item);
-                (item, checked)
-            })
-            .collect()
-    });
+    let items: Vec<(Item, corpus::Checked)> = batch
+        .into_par_iter()
+        .map(|raw| {
+            let item = raw.prepare();
+            let checked = checker.check(&item);
+            (item, checked)
+        })
+        .collect();
     let items = items
         .into_iter()
         .map(|(item, checked)| admit.admit_checked(item, checked))
