@@ -120,9 +120,9 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
         config.report_html,
     )?;
 
-    // Three stages joined by bounded channels: this thread reads, `scorer` has a batch parsed,
-    // scored and rendered on the pool, `writer` writes rows and folds accumulators in input order. Each
-    // stage works on a different batch at the same time.
+    // Three stages joined by bounded channels: this thread reads, `scorer` has a batch scored
+    // and rendered on the pool while the next is parsed, `writer` writes rows and folds
+    // accumulators in input order. Each stage works on a different batch at the same time.
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Vec<Raw>>(1);
     let (done_tx, done_rx) = mpsc::sync_channel::<Vec<Scored>>(2);
     let detail = Detail {
