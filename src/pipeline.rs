@@ -143,10 +143,10 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
                 let mut articles_seen = 0u64;
                 let admit = &mut admit;
                 // Each batch is scored while the next one, when it has been read already, is
-                // prepared, in one call on the pool: the workers that finish their share of one
-                // take up the other's, instead of waiting at the end of each for the slowest
-                // article. (A batch not read yet is not waited for: a slow stream's articles are
-                // scored as they come.)
+                // prepared, side by side (`rayon::join`): the workers that finish their share
+                // of one take up the other's, instead of waiting at the end of each for the
+                // slowest article. (A batch not read yet is not waited for: a slow stream's
+                // articles are scored as they come.)
                 let mut current: Option<Vec<Item>> = None;
                 loop {
                     let batch = match current.take() {
@@ -302,7 +302,7 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 }
 
 /// The first pass: count every article's lines per outlet, for the repetition signal. This
-/// thread reads; a second has each batch prepared and its lines keyed on the pool, then
+/// thread reads; a second, running on the pool, has each batch prepared and its lines keyed, then
 /// checks the ids in input order; a third counts the keys in input order. So reading the
 /// next batch, keying this one and counting the one before overlap (and the counts do not
 /// depend on the thread count). Returns the counts, and why the duplicate-id check could not
@@ -320,27 +320,12 @@ fn count_lines(
         let keyer = scope.spawn(move || {
             pool.install(move || {
                 for batch in batch_rx {
-                    // Each input is prepared, its lines keyed and its id looked up among the
-                    // ids written out, in parallel; the rest of the duplicate-id check then
-                    // runs in input order, and a duplicate's keys are dropped unused.
-                    let checker = &admit;
-                    let keyed: Vec<(Item, corpus::Checked, Vec<u64>)> = batch
-                        .into_par_iter()
-                        .map(|raw| {
-                            let item = raw.prepare();
-                            let checked = checker.check(&item);
-                            let keys = match &item {
-                                Item::Article(a) => article_keys(&a.source, &a.text),
-                                Item::Skip(_) => Vec::new(),
-                            };
-                            (item, checked, keys)
-                        })
-                        .collect();
-                    let admitted: Vec<(Item, Vec<u64>)> = keyed
-                        .into_iter()
-                        .map(|(item, checked, keys)| (admit.admit_checked(item, checked), keys))
-                        .collect();
-                    admit.end_batch();
+                    // Each input is prepared and its lines keyed in parallel, then admitted
+                    // in input order.
+                    let admitted = prepare_with(batch, &mut admit, |item| match item {
+                        Item::Article(a) => article_keys(&a.source, &a.text),
+                        Item::Skip(_) => Vec::new(),
+                    });
                     if keyed_tx.send(admitted).is_err() {
                         break;
                     }
@@ -391,18 +376,32 @@ fn warn_spill(config: &Config, spill_error: Option<&str>) {
 /// [`Raw::prepare`]; and the part of the duplicate-id check that reads the ids written out),
 /// then pass them through the rest of the check in input order.
 fn prepare(batch: Vec<Raw>, admit: &mut corpus::Admit) -> Vec<Item> {
+    prepare_with(batch, admit, |_| ())
+        .into_iter()
+        .map(|(item, ())| item)
+        .collect()
+}
+
+/// [`prepare`], with `extra` worked out for each prepared input in the same parallel step
+/// (before the in-order part of the duplicate-id check: a duplicate's is dropped unused).
+fn prepare_with<T: Send>(
+    batch: Vec<Raw>,
+    admit: &mut corpus::Admit,
+    extra: impl Fn(&Item) -> T + Sync + Send,
+) -> Vec<(Item, T)> {
     let checker = &*admit;
-    let items: Vec<(Item, corpus::Checked)> = batch
+    let items: Vec<(Item, corpus::Checked, T)> = batch
         .into_par_iter()
         .map(|raw| {
             let item = raw.prepare();
             let checked = checker.check(&item);
-            (item, checked)
+            let extra = extra(&item);
+            (item, checked, extra)
         })
         .collect();
     let items = items
         .into_iter()
-        .map(|(item, checked)| admit.admit_checked(item, checked))
+        .map(|(item, checked, extra)| (admit.admit_checked(item, checked), extra))
         .collect();
     admit.end_batch();
     items
