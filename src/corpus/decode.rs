@@ -55,6 +55,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     decode_plain(bytes)
 }
 
+/// [`decode`] of bytes the caller owns (a file just read): text without a byte-order mark
+/// that is valid UTF-8 (nearly every file) becomes the text without a copy. On an error the
+/// bytes are handed back, for the reason's hint ([`utf16_hint`]).
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (DecodeError, Vec<u8>)> {
+    if bytes.is_empty()
+        || bytes.starts_with(UTF8_BOM)
+        || bytes.starts_with(UTF16LE_BOM)
+        || bytes.starts_with(UTF16BE_BOM)
+    {
+        return decode(&bytes).map_err(|e| (e, bytes));
+    }
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        return Err((DecodeError::Binary { offset }, bytes));
+    }
+    Ok(utf8_or_1252(bytes))
+}
+
 /// Decodes bytes that carry no byte-order mark (a line or a field of a stream whose mark,
 /// if any, was already handled): NUL anywhere is [`DecodeError::Binary`], valid UTF-8 is
 /// [`Encoding::Utf8`], anything else Windows-1252. Empty input is empty text, not an error.
@@ -67,7 +84,13 @@ pub(crate) fn decode_plain_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError>
     if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    Ok(match String::from_utf8(bytes) {
+    Ok(utf8_or_1252(bytes))
+}
+
+/// Bytes without NUL or a byte-order mark as text: valid UTF-8 as it is (no copy), anything
+/// else read as Windows-1252.
+fn utf8_or_1252(bytes: Vec<u8>) -> Decoded {
+    match String::from_utf8(bytes) {
         Ok(text) => Decoded {
             text,
             encoding: Encoding::Utf8,
@@ -79,7 +102,7 @@ pub(crate) fn decode_plain_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError>
                 encoding: Encoding::Windows1252,
             }
         }
-    })
+    }
 }
 
 /// How much an encoding says about the input having needed interpretation: plain UTF-8 is
@@ -227,6 +250,24 @@ mod tests {
                 if !utf16 {
                     prop_assert!(!d.text.contains('\0'));
                 }
+            }
+        }
+
+        /// The owned decoder gives what the borrowing one gives, the bytes back on an error;
+        /// byte-order marks and NUL bytes are drawn often.
+        #[test]
+        fn owned_is_the_same_as_borrowed(
+            head in proptest::sample::select(vec![&b""[..], UTF8_BOM, UTF16LE_BOM, UTF16BE_BOM, b"\0"]),
+            body in proptest::collection::vec(proptest::sample::select(vec![0u8, b'a', b' ', 0x80, 0xC3, 0xA9, 0xEF, 0xFF]), 0..40),
+        ) {
+            let bytes = [head, &body[..]].concat();
+            match (decode(&bytes), decode_owned(bytes.clone())) {
+                (Ok(a), Ok(b)) => prop_assert_eq!((a.text, a.encoding), (b.text, b.encoding)),
+                (Err(a), Err((b, back))) => {
+                    prop_assert_eq!(a, b);
+                    prop_assert_eq!(back, bytes);
+                }
+                (a, b) => prop_assert!(false, "{:?} against {:?}", a, b),
             }
         }
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use super::decode::{decode, utf16_hint};
+use super::decode::{decode_owned, utf16_hint};
 use super::limit::{read_bounded, stored_len};
 use super::listing::{self, Builder, Listed, Pending};
 use super::reasons::{quote, skip};
@@ -245,13 +245,12 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize) -> Item {
             );
         }
     };
-    let bytes = prefix.bytes;
-    let decoded = match decode(&bytes) {
+    let decoded = match decode_owned(prefix.bytes) {
         Ok(d) => d,
-        Err(DecodeError::Empty) => {
+        Err((DecodeError::Empty, _)) => {
             return fail(meta, "empty text: the file is empty (0 bytes)".to_owned());
         }
-        Err(e @ DecodeError::Binary { .. }) => {
+        Err((e @ DecodeError::Binary { .. }, bytes)) => {
             return fail(
                 meta,
                 format!(
