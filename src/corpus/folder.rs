@@ -212,7 +212,10 @@ pub(crate) struct FileMeta {
 /// most `2 * max + 4` bytes are read (enough for `max` bytes of text in any encoding); a
 /// longer file is cut there (whole characters) and its [`Article::cut_bytes`] counts the
 /// stored bytes after the part kept. The text is cut to `max` bytes later, with the others.
-pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize) -> Item {
+/// With `seen_regular` the caller has just seen (listing the folder, or checking a manifest
+/// row) that `path` is a regular file or a link to one, so it is not looked up once more
+/// before it is opened; whatever stands there by then is checked again once opened.
+pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize, seen_regular: bool) -> Item {
     let origin = Origin {
         path: path.to_path_buf(),
         line: None,
@@ -220,21 +223,26 @@ pub(crate) fn read_article(path: &Path, meta: FileMeta, max: usize) -> Item {
     let fail = |meta: FileMeta, reason: String| {
         skip(origin.clone(), Some(meta.id), Some(meta.source), reason)
     };
-    // Opening a pipe would wait for a writer forever, and a device may never end: read only
-    // regular files (and links to them).
-    if let Ok(m) = fs::metadata(path)
-        && !m.is_file()
-    {
-        return fail(
+    // Opening a pipe would wait for a writer forever, and a device may never end (or do
+    // something when opened): read only regular files (and links to them).
+    let not_regular = |meta: FileMeta| {
+        fail(
             meta,
             "not a regular file (a pipe, socket, device or folder); framescope reads .txt, \
                  .md and .html files"
                 .to_owned(),
-        );
+        )
+    };
+    if !seen_regular
+        && let Ok(m) = fs::metadata(path)
+        && !m.is_file()
+    {
+        return not_regular(meta);
     }
     let limit = max.saturating_mul(2).saturating_add(4);
     let prefix = match read_bounded(path, limit) {
-        Ok(p) => p,
+        Ok(Some(p)) => p,
+        Ok(None) => return not_regular(meta),
         Err(e) => {
             return fail(
                 meta,
@@ -380,6 +388,8 @@ impl Iterator for FolderReader {
                             extra: Vec::new(),
                         },
                         self.max,
+                        // the listing saw a regular file (or a link to one)
+                        true,
                     ));
                 }
             }
@@ -440,6 +450,7 @@ impl Iterator for SingleReader {
                 extra: Vec::new(),
             },
             self.max,
+            false,
         ))
     }
 }
@@ -653,6 +664,37 @@ mod tests {
         }
         let got: Vec<Item> = open_single(&fifo, 1 << 20).collect();
         assert!(skipped(&got[0]).reason.starts_with("not a regular file"));
+    }
+
+    /// A named pipe where a regular file was listed (put there after the listing, or between
+    /// two passes) is opened without waiting and skipped, not waited on; a device too.
+    #[cfg(unix)]
+    #[test]
+    fn fifo_in_place_of_a_listed_file_is_skipped_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipping: mkfifo not available");
+            return;
+        }
+        let meta = || FileMeta {
+            id: "pipe".into(),
+            source: "A".into(),
+            title: String::new(),
+            date: String::new(),
+            url: String::new(),
+            author: String::new(),
+            extra: Vec::new(),
+        };
+        for path in [fifo.as_path(), Path::new("/dev/null")] {
+            let got = read_article(path, meta(), 1 << 20, true);
+            assert!(
+                skipped(&got).reason.starts_with("not a regular file"),
+                "{path:?}: {:?}",
+                skipped(&got).reason
+            );
+        }
     }
 
     /// The walk gives what sorting every path of the tree gives: names that sort around

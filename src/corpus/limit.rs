@@ -85,28 +85,42 @@ pub(crate) struct Prefix {
     pub size: u64,
 }
 
-/// Reads at most `limit` bytes of `path` (see [`Prefix`]).
-pub(crate) fn read_bounded(path: &Path, limit: usize) -> io::Result<Prefix> {
-    let file = File::open(path)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+/// Reads at most `limit` bytes of `path` (see [`Prefix`]); `None` when `path` is not a
+/// regular file (nor a link to one) once opened. On Unix the file is opened without waiting
+/// (`O_NONBLOCK`, which reading a regular file ignores): a named pipe put where a listed file
+/// was is found out at once instead of waiting for a writer forever.
+pub(crate) fn read_bounded(path: &Path, limit: usize) -> io::Result<Option<Prefix>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file: File = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let size = meta.len();
     let mut bytes = Vec::with_capacity((size as usize).min(limit) + 1);
     file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() <= limit {
         let size = size.max(bytes.len() as u64);
-        return Ok(Prefix {
+        return Ok(Some(Prefix {
             bytes,
             complete: true,
             size,
-        });
+        }));
     }
     bytes.truncate(limit);
     let keep = whole_chars(&bytes);
     bytes.truncate(keep);
-    Ok(Prefix {
+    Ok(Some(Prefix {
         bytes,
         complete: false,
         size: size.max(limit as u64 + 1),
-    })
+    }))
 }
 
 /// How many leading bytes of a cut-off buffer hold whole characters: a UTF-16 buffer (by its

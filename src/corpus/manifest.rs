@@ -251,6 +251,7 @@ impl ManifestReader {
         } else {
             link_meta
         };
+        let seen_regular = matches!(&meta, Ok(m) if m.is_file());
         match meta {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return skip(
@@ -321,6 +322,7 @@ impl ManifestReader {
                 extra,
             },
             self.max,
+            seen_regular,
         )
     }
 
