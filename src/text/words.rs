@@ -135,13 +135,7 @@ fn count_ascii_words_by_runs(chunk: &[u8], cap: usize) -> usize {
             }
         };
         // letters and digits, and spaces, of the block
-        let mut alnum = 0u64;
-        let mut space = 0u64;
-        for (k, eight) in block.chunks_exact(8).enumerate() {
-            let x = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-            alnum |= swar::gather(!swar::not_alnum(x)) << (8 * k);
-            space |= swar::gather(swar::spaces(x)) << (8 * k);
-        }
+        let (alnum, space) = swar::alnum_and_space_masks(block);
         let after_alnum = (alnum << 1) | carry;
         runs += (alnum & !after_alnum).count_ones() as usize;
         let mut single = !alnum & after_alnum & !space;
