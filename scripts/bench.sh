@@ -8,7 +8,9 @@
 #
 #   scripts/bench.sh [SIZE_MB ...]        (default: 10 200)
 #   BENCH_STREAM=5 scripts/bench.sh 200   (also: 5 copies of the 200 MB corpus, ids renamed,
-#                                           streamed through standard input: flat memory)
+#                                           streamed through standard input: flat memory;
+#                                           400 copies, 80 GB, are several times this
+#                                           machine's memory and need 45 GB of free disk)
 #   BENCH_SHORT=10 scripts/bench.sh 10    (also: 10 million short articles, about 100 bytes
 #                                           each, generated and streamed through standard
 #                                           input: memory as the article count grows)
@@ -31,6 +33,18 @@ cargo build --release --quiet
 bin=target/release/framescope
 
 repeat="${BENCH_REPEAT:-1}"
+
+# The stream's reports (without hits.csv) are about half its input, articles.csv and
+# quotes.csv: say so before the other runs rather than fill the disk after them
+# (BENCH_STREAM=400 is 80 GB in, about 40 GB out).
+if [ "${BENCH_STREAM:-0}" -gt 0 ]; then
+  need=$((${sizes[-1]} * 1000000 * BENCH_STREAM * 55 / 100))
+  avail=$(df -B1 --output=avail "$dir" | tail -1)
+  if [ "$avail" -lt "$need" ]; then
+    echo "the stream's reports need about $((need >> 30)) GiB in $dir; $((avail >> 30)) GiB are free" >&2
+    exit 1
+  fi
+fi
 
 # wall seconds and peak RSS (KiB) of one run writing into OUT, emptied first, after the disk
 # has written out what the runs before left to write: "seconds kib"
