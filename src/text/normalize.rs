@@ -51,6 +51,21 @@ fn is_graphic(b: u8) -> bool {
 /// printable bytes: what normalisation copies as it is.
 #[inline]
 fn verbatim_run_end(bytes: &[u8], mut i: usize, limit: usize) -> usize {
+    // sixteen bytes at a time while the byte after them is before `limit`
+    while i + 16 < limit {
+        let keep = super::swar::graphic_or_spaced(bytes, i);
+        if keep != u16::MAX {
+            return i + keep.trailing_ones() as usize;
+        }
+        i += 16;
+    }
+    verbatim_run_end_by_words(bytes, i, limit)
+}
+
+/// [`verbatim_run_end`] a word at a time: the run of printable bytes, then a single space
+/// and the printable byte after it, and so on.
+#[inline]
+fn verbatim_run_end_by_words(bytes: &[u8], mut i: usize, limit: usize) -> usize {
     loop {
         i = super::swar::run_end(bytes, i, limit, super::swar::not_graphic);
         if i + 1 < limit && bytes[i] == b' ' && is_graphic(bytes[i + 1]) {
@@ -456,6 +471,26 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(normalize_fragment(&s), fragment_by_chars(&s));
             proptest::prop_assert_eq!(normalize_fragment_cow(&s), fragment_by_chars(&s));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Sixteen bytes at a time, a verbatim run ends where a word at a time it does, for
+        /// any start and limit.
+        #[test]
+        fn verbatim_runs_end_as_word_by_word(
+            bytes in proptest::collection::vec(proptest::sample::select(
+                vec![b'a', b'a', b'a', b'~', b'!', b' ', b' ', b'\n', 0x1f, 0x7f, 0x80, 0xe9]), 0..80),
+            from in 0usize..80,
+            to in 0usize..90,
+        ) {
+            let limit = to.min(bytes.len());
+            let i = from.min(limit);
+            proptest::prop_assert_eq!(
+                verbatim_run_end(&bytes, i, limit),
+                verbatim_run_end_by_words(&bytes, i, limit)
+            );
         }
     }
 

@@ -97,6 +97,42 @@ fn alnum_and_space_masks_by_eight(block: &[u8; 64]) -> (u64, u64) {
     (alnum, space)
 }
 
+/// Of the sixteen bytes from `i`, those that are printable ASCII other than space, or a space
+/// followed by one: bit `k` for byte `i + k`. Needs `bytes.len() > i + 16` (the last byte's
+/// follower). Normalisation copies such runs as they are.
+#[inline]
+pub(crate) fn graphic_or_spaced(bytes: &[u8], i: usize) -> u16 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let (Some(here), Some(next)) = (
+            bytes
+                .get(i..i + 16)
+                .and_then(|b| <&[u8; 16]>::try_from(b).ok()),
+            bytes
+                .get(i + 1..i + 17)
+                .and_then(|b| <&[u8; 16]>::try_from(b).ok()),
+        ) else {
+            return graphic_or_spaced_by_byte(bytes, i);
+        };
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 processor has it.
+        unsafe { sse2::graphic_or_spaced(here, next) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        graphic_or_spaced_by_byte(bytes, i)
+    }
+}
+
+/// [`graphic_or_spaced`] a byte at a time (bytes past the end are neither).
+fn graphic_or_spaced_by_byte(bytes: &[u8], i: usize) -> u16 {
+    let graphic = |k: usize| bytes.get(k).is_some_and(|&b| (0x21..=0x7e).contains(&b));
+    (0..16).fold(0u16, |m, k| {
+        let at = i + k;
+        let keep = graphic(at) || (bytes.get(at) == Some(&b' ') && graphic(at + 1));
+        m | (u16::from(keep) << k)
+    })
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use std::arch::x86_64::{
@@ -133,6 +169,18 @@ mod sse2 {
             space_bits |= u64::from(spaces) << (16 * k);
         }
         (alnum_bits, space_bits)
+    }
+
+    /// [`super::graphic_or_spaced`] of `here`, whose bytes after the first are `next`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn graphic_or_spaced(here: &[u8; 16], next: &[u8; 16]) -> u16 {
+        // signed: bytes at 0x80 and above are negative, so not above the space
+        let (space, del) = (_mm_set1_epi8(b' ' as i8), _mm_set1_epi8(0x7f));
+        let graphic = |b: __m128i| _mm_and_si128(_mm_cmpgt_epi8(b, space), _mm_cmplt_epi8(b, del));
+        let b = load(here);
+        let spaced = _mm_and_si128(_mm_cmpeq_epi8(b, space), graphic(load(next)));
+        _mm_movemask_epi8(_mm_or_si128(graphic(b), spaced)) as u16
     }
 }
 
@@ -208,6 +256,27 @@ mod tests {
                         want,
                         "{b:#x} at {pos}"
                     );
+                }
+            }
+        }
+    }
+
+    /// The sixteen-byte test of printable bytes and single spaces is its byte definition, for
+    /// every byte in every position beside every other kind of byte, a space after it or not.
+    #[test]
+    fn graphic_or_spaced_is_the_byte_definition() {
+        for b in 0..=255u8 {
+            for pos in 0..17 {
+                for fill in [b'a', b' ', 0x7f, 0x1f, 0x20, 0x21, 0x7e, 0x80, 0xff, b'\n'] {
+                    let mut bytes = [fill; 18];
+                    bytes[pos] = b;
+                    for i in [0, 1] {
+                        assert_eq!(
+                            graphic_or_spaced(&bytes, i),
+                            graphic_or_spaced_by_byte(&bytes, i),
+                            "{b:#x} at {pos} in {fill:#x}, from {i}"
+                        );
+                    }
                 }
             }
         }
