@@ -88,36 +88,11 @@ pub fn normalize_fragment_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Printable ASCII with single inner spaces is already normal.
+/// Printable ASCII with single inner spaces is already normal: one verbatim run (which
+/// cannot start with a space, nor end with one, as it needs a printable byte after it).
 fn is_normal_fragment(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    let mut prev_space = false;
-    // eight bytes at a time: all printable, or printable and spaces none of them doubled
-    let mut chunks = b.chunks_exact(8);
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let other = super::swar::not_graphic(x);
-        if other == 0 {
-            prev_space = false;
-            continue;
-        }
-        let spaces = super::swar::spaces(x);
-        if other != spaces || spaces & (spaces << 8) != 0 || (prev_space && spaces & 0x80 != 0) {
-            return false;
-        }
-        prev_space = spaces >> 63 != 0;
-    }
-    for &c in chunks.remainder() {
-        let space = c == b' ';
-        if !(is_graphic(c) || space) || (space && prev_space) {
-            return false;
-        }
-        prev_space = space;
-    }
-    true
+    b.is_empty() || (is_graphic(b[0]) && verbatim_run_end(b, 0, b.len()) == b.len())
 }
 
 /// Applies the document character mapping to a short fragment (for example a lexicon entry):
