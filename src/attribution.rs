@@ -520,8 +520,8 @@ fn tokens(text: &str, span: Span) -> Vec<Token> {
 }
 
 /// [`tokens`] into `out` (cleared first), so that a caller tokenising many spans reuses one
-/// buffer. ASCII is read as bytes, a run of ASCII letters and digits eight bytes at a time; other
-/// characters are decoded (a property test checks this against a char iterator).
+/// buffer. ASCII is read as bytes, a run of ASCII letters and digits eight bytes at a time;
+/// other characters are decoded (a property test checks this against a char iterator).
 fn tokens_into(text: &str, span: Span, out: &mut Vec<Token>) {
     out.clear();
     let s = &text[span.start..span.end];

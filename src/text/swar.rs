@@ -7,8 +7,9 @@
 //! seven-bit value plus at most 0x5f), so no carry crosses into the next byte. The tests are
 //! checked against the byte-by-byte definitions for every byte in every position.
 //!
-//! Whole blocks of 64 bytes (the word counts' masks, [`alnum_and_space_masks`]) are classed
-//! sixteen bytes at a time with SSE2 on x86-64, and with these tests elsewhere.
+//! On x86-64 two longer walks take sixteen bytes at a time with SSE2 (part of every x86-64
+//! processor): the word counts' masks of 64-byte blocks ([`alnum_and_space_masks`]; these
+//! tests elsewhere) and normalisation's verbatim runs ([`graphic_or_spaced`]).
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 const TOP: u64 = 0x8080_8080_8080_8080;
@@ -98,9 +99,11 @@ fn alnum_and_space_masks_by_eight(block: &[u8; 64]) -> (u64, u64) {
 }
 
 /// Of the sixteen bytes from `i`, those that are printable ASCII other than space, or a space
-/// followed by one: bit `k` for byte `i + k`. Needs `bytes.len() > i + 16` (the last byte's
-/// follower). Normalisation copies such runs as they are.
+/// followed by one: bit `k` for byte `i + k`. Normalisation copies such runs as they are. Made
+/// for `bytes.len() > i + 16` (the last byte's follower); otherwise, and on other targets than
+/// x86-64, a byte at a time (bytes past the end are neither).
 #[inline]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) fn graphic_or_spaced(bytes: &[u8], i: usize) -> u16 {
     #[cfg(target_arch = "x86_64")]
     {
@@ -235,7 +238,7 @@ mod tests {
     /// The 64-byte masks are the byte definitions, on every path, for every byte in every
     /// position beside every other kind of byte.
     #[test]
-    fn block_masks_are_the_byte_definitions() {
+    fn alnum_and_space_masks_are_the_byte_definitions() {
         for b in 0..=255u8 {
             for pos in 0..64 {
                 for fill in [
