@@ -674,9 +674,11 @@ impl Analyzer {
             ..ArticleScore::default()
         };
         let mut advocacy_sentences = BTreeSet::new();
+        // each hit's entry and voice, tallied into `score.entries` once all are in
+        let mut entry_hits = EntryHits::with_capacity(found.matches.len());
         for m in &found.matches {
             let voice = voice_of(m.span);
-            score.count_entry(m.lexicon, m.entry, voice);
+            entry_hits.push(m.lexicon, m.entry, voice);
             match voice {
                 Voice::Headline => score.headline[m.lexicon] += 1,
                 Voice::Quoted => score.quoted[m.lexicon] += 1,
@@ -728,7 +730,7 @@ impl Analyzer {
                     if let Some(i) = self.scare {
                         score.author[i] += 1;
                         score.author_weight[i] += self.set.hit_weight(i, 0);
-                        score.count_entry(i, 0, Voice::Author);
+                        entry_hits.push(i, 0, Voice::Author);
                         if let Some(si) = doc.sentence_index(q.span.start) {
                             advocacy_sentences.insert(si);
                         }
@@ -787,10 +789,11 @@ impl Analyzer {
             score.headline_words = count_words(&tdoc.text) as u64;
             for m in &title_matches {
                 score.headline[m.lexicon] += 1;
-                score.count_entry(m.lexicon, m.entry, Voice::Headline);
+                entry_hits.push(m.lexicon, m.entry, Voice::Headline);
             }
             title_doc = Some(tdoc);
         }
+        score.entries = entry_hits.tally();
 
         let mut hits = Vec::new();
         if with_hits {
@@ -887,11 +890,37 @@ impl Analyzer {
     }
 }
 
-impl ArticleScore {
-    /// Count one hit of a lexicon entry in `entries`.
-    fn count_entry(&mut self, lexicon: usize, entry: usize, voice: Voice) {
-        let key = (lexicon as u32, entry as u32);
-        self.entries.entry(key).or_default()[voice.index()] += 1;
+/// An article's hits as lexicon entry and voice, for [`ArticleScore::entries`]: collected in a
+/// vector and sorted once, instead of each looked up and most inserted into the map (whose
+/// node shifts were 0.7 % of the run's time).
+struct EntryHits(Vec<((u32, u32), u8)>);
+
+impl EntryHits {
+    fn with_capacity(n: usize) -> EntryHits {
+        EntryHits(Vec::with_capacity(n))
+    }
+
+    fn push(&mut self, lexicon: usize, entry: usize, voice: Voice) {
+        self.0
+            .push(((lexicon as u32, entry as u32), voice.index() as u8));
+    }
+
+    /// The hits per entry by voice.
+    fn tally(mut self) -> BTreeMap<(u32, u32), ByVoice> {
+        self.0.sort_unstable();
+        let mut tallied: Vec<((u32, u32), ByVoice)> = Vec::with_capacity(self.0.len());
+        for (key, voice) in self.0 {
+            match tallied.last_mut() {
+                Some((last, by_voice)) if *last == key => by_voice[usize::from(voice)] += 1,
+                _ => {
+                    let mut by_voice = ByVoice::default();
+                    by_voice[usize::from(voice)] = 1;
+                    tallied.push((key, by_voice));
+                }
+            }
+        }
+        // from sorted distinct keys, the map is built in one pass
+        tallied.into_iter().collect()
     }
 }
 
@@ -1358,6 +1387,12 @@ mod tests {
             if let Ok(r) = a.analyze(&art, true) {
                 let total: u64 = r.score.author.iter().chain(&r.score.quoted).chain(&r.score.headline).sum();
                 prop_assert_eq!(total as usize, r.hits.len());
+                // the entries' tallies are the hit rows counted by entry and voice
+                let mut by_entry: BTreeMap<(u32, u32), ByVoice> = BTreeMap::new();
+                for h in &r.hits {
+                    by_entry.entry((h.lexicon as u32, h.entry as u32)).or_default()[h.voice.index()] += 1;
+                }
+                prop_assert_eq!(&r.score.entries, &by_entry);
                 for h in &r.hits {
                     let field = if h.field == Field::Title { &art.title } else { &art.text };
                     prop_assert!(field.is_char_boundary(h.bytes.start));
