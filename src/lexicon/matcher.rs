@@ -279,6 +279,8 @@ fn collect(a: &Automaton, text: &str, folded: &str, out: &mut Vec<Candidate>) {
 const SPLIT_BELOW: usize = 512;
 /// Pieces of a text [`Table::scan`] walks side by side.
 const STREAMS: usize = 4;
+/// Steps of [`Table::scan`]'s walks between reporting their matches.
+const CHUNK: usize = 128;
 
 /// The lexicons' Aho-Corasick automaton as a plain table of transitions, for
 /// [`Table::scan`]'s walk.
@@ -298,14 +300,16 @@ const STREAMS: usize = 4;
 /// side, whose loads overlap, with what a step needs in registers.
 #[derive(Debug, Clone)]
 struct Table {
-    /// Each byte's class: every byte some pattern holds has its own; the others share one
-    /// if they are ASCII letters or digits and another if not.
-    class: [u8; 256],
-    /// `classes` transitions per state: state `i`'s are `trans[i * classes..][..classes]`,
-    /// each the next state's number. The match states come first, so a state below
-    /// `matching` is a match state.
+    /// Where each byte's column of transitions starts in `trans`. A byte's class is its
+    /// column: every byte some pattern holds has its own; the others share one if they are
+    /// ASCII letters or digits and another if not.
+    column: [usize; 256],
+    /// The next state's number from state `s` on byte `b`: `trans[column[b] + s]`. A column
+    /// a class, so that a step adds to the state instead of multiplying it (the step is the
+    /// scan's chain of dependent loads), and the states breadth first, so that the shallow
+    /// states, where a walk spends most of its steps, lie together at the top of each
+    /// column. The match states come first, so a state below `matching` is a match state.
     trans: Trans,
-    classes: usize,
     matching: usize,
     /// The root where a text starts (the one not after a letter or digit).
     start: usize,
@@ -424,18 +428,22 @@ impl Table {
             m.extend_from_slice(&out[fail[s] as usize]);
             out[s] = m;
         }
-        // number the match states first
-        let mut rank: Vec<usize> = (0..states).collect();
+        // number the states breadth first, the match states before the others
+        let mut rank: Vec<usize> = [ROOT, ROOT_IN_WORD]
+            .into_iter()
+            .chain(queue.iter().copied())
+            .map(|s| s as usize)
+            .collect();
         rank.sort_by_key(|&s| out[s].is_empty());
         let mut number = vec![0u32; states];
         for (new, &old) in rank.iter().enumerate() {
             number[old] = new as u32;
         }
+        states.checked_mul(classes).ok_or_else(too_big)?;
         let mut table = vec![0u32; states * classes];
         for (old, row) in trans.chunks(classes).enumerate() {
-            let base = number[old] as usize * classes;
             for (c, &t) in row.iter().enumerate() {
-                table[base + c] = number[t as usize];
+                table[c * states + number[old] as usize] = number[t as usize];
             }
         }
         // Two bytes a transition when the states allow (the shipped lexicons' table is then
@@ -451,9 +459,8 @@ impl Table {
             first.push(u32::try_from(pids.len()).map_err(|_| too_big())?);
         }
         Ok(Table {
-            class,
+            column: class.map(|c| usize::from(c) * states),
             trans,
-            classes,
             matching,
             start: number[ROOT as usize] as usize,
             first,
@@ -497,29 +504,58 @@ impl Table {
         let from: [usize; STREAMS] = std::array::from_fn(bound);
         let to: [usize; STREAMS] = std::array::from_fn(|k| bound(k + 1));
         let begin: [usize; STREAMS] = std::array::from_fn(|k| from[k].saturating_sub(self.max_len));
-        let mut state = [self.start; STREAMS];
         // room for a piece's share of what the caller made room for, so that the pieces do
         // not grow their vectors step by step
         let mut found: [Vec<(usize, u32)>; STREAMS] =
             std::array::from_fn(|_| Vec::with_capacity(out.capacity() / STREAMS));
         // side by side as far as the shortest walk goes, then each to its end
         let steps = (0..STREAMS).map(|k| to[k] - begin[k]).min().unwrap_or(0);
-        let (class, classes, matching) = (&self.class, self.classes, self.matching);
-        let mut step = |k: usize, b: u8, i: usize| {
-            let s = trans[state[k] * classes + usize::from(class[usize::from(b)])].number();
-            state[k] = s;
-            if s < matching && begin[k] + i >= from[k] {
-                self.push_matches(s, begin[k] + i + 1, &mut found[k]);
-            }
-        };
+        let (column, matching) = (&self.column, self.matching);
         // (four pieces: STREAMS)
         let [p0, p1, p2, p3] = std::array::from_fn(|k| &hay[begin[k]..begin[k] + steps]);
-        for (i, (((&b0, &b1), &b2), &b3)) in p0.iter().zip(p1).zip(p2).zip(p3).enumerate() {
-            step(0, b0, i);
-            step(1, b1, i);
-            step(2, b2, i);
-            step(3, b3, i);
+        let [mut s0, mut s1, mut s2, mut s3] = [self.start; STREAMS];
+        // The match states met in a chunk of steps, as (step in the chunk * STREAMS + piece,
+        // state), are reported after it: a call in the loop would have the four states and
+        // the pieces saved around it.
+        let mut met = [(0u32, 0u32); STREAMS * CHUNK];
+        let mut i = 0;
+        while i < steps {
+            let end = steps.min(i + CHUNK);
+            let mut n = 0;
+            for j in i..end {
+                s0 = trans[column[usize::from(p0[j])] + s0].number();
+                s1 = trans[column[usize::from(p1[j])] + s1].number();
+                s2 = trans[column[usize::from(p2[j])] + s2].number();
+                s3 = trans[column[usize::from(p3[j])] + s3].number();
+                // (the step in the chunk and the piece: below STREAMS * CHUNK; a state
+                // number: below 2^32, as the table's are)
+                let at = ((j - i) * STREAMS) as u32;
+                if s0 < matching {
+                    met[n] = (at, s0 as u32);
+                    n += 1;
+                }
+                if s1 < matching {
+                    met[n] = (at + 1, s1 as u32);
+                    n += 1;
+                }
+                if s2 < matching {
+                    met[n] = (at + 2, s2 as u32);
+                    n += 1;
+                }
+                if s3 < matching {
+                    met[n] = (at + 3, s3 as u32);
+                    n += 1;
+                }
+            }
+            for &(at, s) in &met[..n] {
+                let (j, k) = (i + at as usize / STREAMS, at as usize % STREAMS);
+                if begin[k] + j >= from[k] {
+                    self.push_matches(s as usize, begin[k] + j + 1, &mut found[k]);
+                }
+            }
+            i = end;
         }
+        let state = [s0, s1, s2, s3];
         for k in 0..STREAMS {
             let at = begin[k] + steps;
             self.walk(trans, hay, at, from[k], to[k], state[k], &mut found[k]);
@@ -542,8 +578,7 @@ impl Table {
         out: &mut Vec<(usize, u32)>,
     ) {
         while at < to {
-            let c = usize::from(self.class[usize::from(hay[at])]);
-            state = trans[state * self.classes + c].number();
+            state = trans[self.column[usize::from(hay[at])] + state].number();
             at += 1;
             if state < self.matching && at > from {
                 self.push_matches(state, at, out);
@@ -789,6 +824,28 @@ mod tests {
         );
         got.sort_unstable();
         assert_eq!(got, overlapping_at_word_starts(&patterns, text));
+    }
+
+    /// Texts of every length from the shortest cut into pieces to well past two chunks a
+    /// piece: the side-by-side walks end at every offset in a chunk, and the matches they
+    /// meet are those of the overlapping search.
+    #[test]
+    fn pieces_of_every_length_find_the_same_matches() {
+        let patterns: Vec<String> = ["a", "ab a", "b-a", "ba"].map(String::from).to_vec();
+        let table = Table::new(&patterns).unwrap();
+        let unit = "ab a b-a ba. xa ";
+        let long = unit.repeat((SPLIT_BELOW + STREAMS * CHUNK * 2) / unit.len() + 2);
+        for len in SPLIT_BELOW..SPLIT_BELOW + STREAMS * CHUNK * 2 {
+            let text = &long[..len];
+            let mut got = Vec::new();
+            table.scan(text.as_bytes(), &mut got);
+            got.sort_unstable();
+            assert_eq!(
+                got,
+                overlapping_at_word_starts(&patterns, text),
+                "{len} bytes"
+            );
+        }
     }
 
     #[test]
