@@ -401,7 +401,6 @@ impl Table {
                 trans[c]
             };
         }
-        fail[ROOT_IN_WORD as usize] = ROOT_IN_WORD;
         // the other states, breadth first: a state's failure state is shallower, so its row
         // is complete by then
         let mut at = 0;
