@@ -34,10 +34,10 @@
 //! for hit in &analysis.hits {
 //!     let lexicon = &analyzer.set.lexicons[hit.lexicon];
 //!     // every hit points back into the text as read
-//!     assert_eq!(&article.text[hit.bytes.clone()], hit.matched);
-//!     println!("{} {:?} {}", lexicon.id, hit.matched, lexicon.side.as_str());
+//!     assert_eq!(&article.text[hit.bytes.clone()], hit.matched(&article));
+//!     println!("{} {:?} {}", lexicon.id, hit.matched(&article), lexicon.side.as_str());
 //! }
-//! assert!(analysis.hits.iter().any(|h| h.matched == "claimed"));
+//! assert!(analysis.hits.iter().any(|h| h.matched(&article) == "claimed"));
 //! ```
 
 pub mod aggregate;

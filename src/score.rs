@@ -94,8 +94,6 @@ pub struct Hit {
     pub bytes: Range<usize>,
     /// Character (Unicode scalar) range into the same field.
     pub chars: Range<usize>,
-    /// The matched text as read.
-    pub matched: String,
     /// Sentence index in the article text (0-based, headline paragraph included); `None`
     /// for hits in a title that does not appear in the text.
     pub sentence_index: Option<usize>,
@@ -104,6 +102,19 @@ pub struct Hit {
     pub sentence: Arc<str>,
     /// For quoted hits, who the quotation is attributed to ("" if no one).
     pub speaker: String,
+}
+
+impl Hit {
+    /// The matched text as read: `bytes` of the field the hit is in. (Taken from the article
+    /// when needed rather than copied for every hit: a hit list is often longer than the
+    /// text.)
+    pub fn matched<'a>(&self, article: &'a Article) -> &'a str {
+        let field = match self.field {
+            Field::Text => &article.text,
+            Field::Title => &article.title,
+        };
+        field.get(self.bytes.clone()).unwrap_or("")
+    }
 }
 
 /// One row of `quotes.csv`: a quotation or a paraphrase, located in the text as read.
@@ -845,14 +856,6 @@ impl Analyzer {
                 &speaker_of,
                 &mut hits,
             );
-            // Headline hits first, then body hits; each in text order.
-            hits.sort_by_key(|h| {
-                (
-                    h.voice != Voice::Headline,
-                    h.field == Field::Text,
-                    h.bytes.start,
-                )
-            });
         }
         let quote_rows = quote_rows_of(&doc, &article.text, &found, &quote_words, &in_headline);
         let mut words = Vec::new();
@@ -1101,10 +1104,17 @@ fn locate(
     bytes.dedup();
     let chars = char_offsets(input, &bytes);
     let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
+    // Headline hits first (the title's are located before the text's), then the body's, each
+    // in text order: the matches' indices are sorted (stably: matches that tie stay in the
+    // order given) and the hits made in that order, rather than the hits sorted afterwards
+    // (each a large struct, moved at every step of the sort).
+    let mut order: Vec<usize> = (0..matches.len()).collect();
+    order.sort_by_key(|&i| (matches[i].1 != Voice::Headline, ranges[i].start));
     out.reserve(matches.len());
     // Each sentence's shared copy, made at its first hit.
     let mut whole: Vec<Option<Arc<str>>> = vec![None; doc.sentences.len()];
-    for ((m, voice), r) in matches.iter().zip(ranges) {
+    for i in order {
+        let ((m, voice), r) = (&matches[i], ranges[i].clone());
         let sentence_index = doc.sentence_index(m.span.start);
         let sentence = sentence_index
             .map(|i| context(&doc.text, doc.sentences[i], m.span, &mut whole[i]))
@@ -1115,7 +1125,6 @@ fn locate(
             voice: *voice,
             field,
             chars: char_at(r.start)..char_at(r.end),
-            matched: input[r.clone()].to_string(),
             bytes: r,
             sentence_index: if field == Field::Title {
                 None
@@ -1193,6 +1202,13 @@ mod tests {
         Analyzer::new(set).unwrap()
     }
 
+    /// [`analyzer`] with the scare-quote detector's category too.
+    fn analyzer_with_detectors() -> Analyzer {
+        let mut set = analyzer().set;
+        set.add_detectors().unwrap();
+        Analyzer::new(set).unwrap()
+    }
+
     fn article(title: &str, text: &str) -> Article {
         Article {
             id: "x".into(),
@@ -1228,7 +1244,7 @@ mod tests {
         assert_eq!(r.score.words, 10);
         assert_eq!(r.hits.len(), 4);
         assert_eq!(r.hits[0].voice, Voice::Headline);
-        assert_eq!(r.hits[0].matched, "Regime");
+        assert_eq!(r.hits[0].matched(&art), "Regime");
         // measures: words, sentences, advocacy, neutral, balance, per-category rates
         let m = r.score.measures(&a.set);
         assert_eq!(m[0], Some(10.0));
@@ -1245,11 +1261,8 @@ mod tests {
             "The minister said: \"The regime must go, and the so-called talks failed.\" The regime denied it.",
         );
         let r = a.analyze(&art, true).unwrap();
-        let voices: Vec<(&str, Voice)> = r
-            .hits
-            .iter()
-            .map(|h| (h.matched.as_str(), h.voice))
-            .collect();
+        let voices: Vec<(&str, Voice)> =
+            r.hits.iter().map(|h| (h.matched(&art), h.voice)).collect();
         assert_eq!(
             voices,
             [
@@ -1288,13 +1301,12 @@ mod tests {
         let text = "“Ünïcode” — the régime said.\r\nIt was a\nregime.";
         let r = a.analyze(&article("", text), true).unwrap();
         for h in &r.hits {
-            assert_eq!(&text[h.bytes.clone()], h.matched);
             let by_chars: String = text
                 .chars()
                 .skip(h.chars.start)
                 .take(h.chars.len())
                 .collect();
-            assert_eq!(by_chars, h.matched);
+            assert_eq!(by_chars, &text[h.bytes.clone()]);
         }
         assert_eq!(r.hits.len(), 2);
     }
@@ -1320,9 +1332,8 @@ mod tests {
         .unwrap();
         assert!(set.warnings.is_empty(), "{:?}", set.warnings);
         let analyzer = Analyzer::new(set).unwrap();
-        let a = analyzer
-            .analyze(&article("", "They were happy, happier and good."), true)
-            .unwrap();
+        let art = article("", "They were happy, happier and good.");
+        let a = analyzer.analyze(&art, true).unwrap();
         let count = |id: &str| a.score.author[analyzer.set.index_of(id).unwrap()];
         // `happy` is in posemo and (literal) affect; `happier` only in affect (wildcard);
         // the ungrouped labels list counts `happy` too, matched apart.
@@ -1335,7 +1346,7 @@ mod tests {
             .map(|h| {
                 (
                     analyzer.set.lexicons[h.lexicon].id.as_str(),
-                    h.matched.as_str(),
+                    h.matched(&art),
                 )
             })
             .collect();
@@ -1380,9 +1391,10 @@ mod tests {
         #[test]
         fn hits_always_point_at_their_text(
             title in "(?s)[ -~\u{a0}\u{ad}\u{2019}\u{201c}\u{2014}\n\r\t]{0,40}|(.{0,40})",
-            text in "(?s)((regime|so-called|said|Said|SO-CALLED|\u{2019}|\u{201c}|\u{2014}|\u{ad}|\u{200b}|\r\n|\n\n|\n| |[.]|[a-zé]{1,6})){0,80}|(.{0,200})",
+            text in "(?s)((regime|so-called|said|Said|SO-CALLED|\u{2019}|\u{201c}|\u{2014}|\u{ad}|\u{200b}|\"|\"[a-z]{1,6}\"|\r\n|\n\n|\n| |[.]|[a-zé]{1,6})){0,80}|(.{0,200})",
         ) {
-            let a = analyzer();
+            // with the scare-quote detector: its hits are added after the word lists'
+            let a = analyzer_with_detectors();
             let art = article(&title, &text);
             if let Ok(r) = a.analyze(&art, true) {
                 let total: u64 = r.score.author.iter().chain(&r.score.quoted).chain(&r.score.headline).sum();
@@ -1397,10 +1409,18 @@ mod tests {
                     let field = if h.field == Field::Title { &art.title } else { &art.text };
                     prop_assert!(field.is_char_boundary(h.bytes.start));
                     prop_assert!(field.is_char_boundary(h.bytes.end));
-                    prop_assert_eq!(&field[h.bytes.clone()], h.matched.as_str());
+                    prop_assert_eq!(&field[h.bytes.clone()], h.matched(&art));
                     let by_chars: String = field.chars().skip(h.chars.start).take(h.chars.len()).collect();
-                    prop_assert_eq!(by_chars, h.matched.clone());
+                    prop_assert_eq!(by_chars.as_str(), h.matched(&art));
                 }
+                // headline hits first (the title's, then the text's), then the body's, each
+                // in text order
+                let order: Vec<(bool, bool, usize)> = r
+                    .hits
+                    .iter()
+                    .map(|h| (h.voice != Voice::Headline, h.field == Field::Text, h.bytes.start))
+                    .collect();
+                prop_assert!(order.is_sorted(), "{:?}", order);
             }
         }
     }
@@ -1416,7 +1436,7 @@ mod tests {
         let r = a.analyze(&article("", &text), true).unwrap();
         let h = &r.hits[0];
         assert!(
-            h.sentence.len() <= CONTEXT_BYTES + h.matched.len() + 6,
+            h.sentence.len() <= CONTEXT_BYTES + h.bytes.len() + 6,
             "{}",
             h.sentence.len()
         );

@@ -352,7 +352,7 @@ pub fn render(
             analysis
                 .hits
                 .iter()
-                .map(|h| per_row + h.sentence.len() + h.matched.len() + h.speaker.len())
+                .map(|h| per_row + h.sentence.len() + h.bytes.len() + h.speaker.len())
                 .sum(),
         );
         // The article's cells, the same on each of its rows.
@@ -367,7 +367,7 @@ pub fn render(
             r.text(h.voice.as_str());
             r.text(h.field.as_str());
             r.rendered(entries.get(h.lexicon, h.entry));
-            r.text(&h.matched);
+            r.text(h.matched(article));
             r.int(h.bytes.start);
             r.int(h.bytes.end);
             r.int(h.chars.start);
