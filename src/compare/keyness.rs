@@ -130,7 +130,7 @@ struct Terms {
 impl Terms {
     fn of(o: &OutletAcc, all_words: bool) -> Terms {
         Terms {
-            entries: o.entries.clone(),
+            entries: o.entries.iter().map(|(k, v)| (*k, *v)).collect(),
             words: if all_words {
                 o.vocabulary.clone()
             } else {
