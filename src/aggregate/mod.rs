@@ -5,7 +5,9 @@
 
 mod stats;
 
-pub use stats::{Median, Moments, Summary, rank_bins, summarize, value_bins};
+pub use stats::{
+    Median, Moments, Sketch, Summary, rank_bins, rank_bins_with, summarize, value_bins,
+};
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};

@@ -10,7 +10,7 @@ use super::stats::{
 };
 use rayon::prelude::*;
 
-use crate::aggregate::{MeasureAcc, OutletAcc, Outlets, rank_bins};
+use crate::aggregate::{MeasureAcc, Median, OutletAcc, Outlets, Sketch, rank_bins_with};
 use crate::lexicon::{LexiconSet, Side};
 use crate::score::{MEASURES, measure_names};
 
@@ -141,24 +141,46 @@ pub fn compare_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<CompareRow> {
     // Every (pair, measure) is worked out on its own, in parallel on the current pool; the
     // rows come back in the order of the list, whatever the thread count.
     let mut jobs = Vec::new();
-    for (i, &(name_a, a)) in list.iter().enumerate() {
-        for &(name_b, b) in &list[i + 1..] {
+    for i in 0..list.len() {
+        for j in i + 1..list.len() {
             for (k, measure) in names.iter().enumerate() {
-                jobs.push((k, measure, (name_a, a), (name_b, b)));
+                jobs.push((k, measure, i, j));
             }
         }
     }
+    // A measure that some outlet holds as a sketch (it has more values than are kept exactly)
+    // is compared on sketch buckets wherever that outlet is in the pair: each other outlet's
+    // values are binned into a sketch for it, made here once per outlet and measure instead
+    // of once per pair.
+    let sketched: Vec<bool> = (0..names.len())
+        .map(|k| {
+            list.iter()
+                .any(|(_, o)| o.measures.get(k).is_some_and(|m| !m.median.is_exact()))
+        })
+        .collect();
+    let sketches: Vec<Vec<Option<Sketch>>> = list
+        .par_iter()
+        .map(|(_, o)| {
+            (0..names.len())
+                .map(|k| match o.measures.get(k).map(|m| &m.median) {
+                    Some(Median::Exact(v)) if sketched[k] => Some(Sketch::from_values(v)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
     let mut rows: Vec<CompareRow> = jobs
         .into_par_iter()
-        .map(|(k, measure, (name_a, a), (name_b, b))| {
+        .map(|(k, measure, i, j)| {
+            let ((name_a, a), (name_b, b)) = (list[i], list[j]);
             let ma = a.measures.get(k).unwrap_or(&empty);
             let mb = b.measures.get(k).unwrap_or(&empty);
             compare_one(
                 set,
                 k,
                 measure,
-                (name_a.as_str(), a, ma),
-                (name_b.as_str(), b, mb),
+                (name_a.as_str(), a, ma, sketches[i][k].as_ref()),
+                (name_b.as_str(), b, mb, sketches[j][k].as_ref()),
             )
         })
         .collect();
@@ -178,8 +200,8 @@ fn compare_one(
     set: &LexiconSet,
     k: usize,
     measure: &str,
-    (name_a, a, ma): (&str, &OutletAcc, &MeasureAcc),
-    (name_b, b, mb): (&str, &OutletAcc, &MeasureAcc),
+    (name_a, a, ma, sketch_a): (&str, &OutletAcc, &MeasureAcc, Option<&Sketch>),
+    (name_b, b, mb, sketch_b): (&str, &OutletAcc, &MeasureAcc, Option<&Sketch>),
 ) -> CompareRow {
     let (sa, sb) = (sample(ma), sample(mb));
     let mut row = CompareRow {
@@ -215,7 +237,7 @@ fn compare_one(
         } else if row.hedges_g.is_none() {
             notes.push("no pooled variation: Hedges' g does not exist".into());
         }
-        let (bins, binned) = rank_bins(&ma.median, &mb.median);
+        let (bins, binned) = rank_bins_with((&ma.median, sketch_a), (&mb.median, sketch_b));
         row.binned = binned;
         row.mann_whitney = mann_whitney_bins(&bins);
         if row.mann_whitney.is_none() {
