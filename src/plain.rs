@@ -3,11 +3,12 @@
 //! JSON lines, the Unicode segmenter for word counts and headline keys, case folding as first
 //! written, fragment normalisation char by char, the document normalisation a byte at a
 //! time, line keys from copied chunks, `aho_corasick`'s own overlapping search for the
-//! lexicon scan, char offsets and quoting checks byte by byte, and no early exits (the
-//! headline length check, the repetition threshold check). The reports must not change:
-//! `scripts/bench.sh` runs the JSONL of every corpus size both ways and fails if any report
-//! differs, and an integration test does the same on the sample corpus and on awkward
-//! input. It is for checking, not for use: it is slower.
+//! lexicon scan, a stable sort of the matches where two ordered runs are merged, char offsets
+//! and quoting checks byte by byte, and no early exits (the headline length check, the
+//! repetition threshold check). The reports must not change: `scripts/bench.sh` runs the
+//! JSONL of every corpus size both ways and fails if any report differs, and an integration
+//! test does the same on the sample corpus and on awkward input. It is for checking, not for
+//! use: it is slower.
 
 use std::sync::OnceLock;
 

@@ -567,6 +567,7 @@ impl Analyzer {
         // frames are matched apart and may overlap the other families' hits
         let before = matches.len();
         matches.extend(frames);
+        let frames_end = matches.len();
         // so are dictionary groups, where a word counts in every category that lists it
         for (matcher, twins_of) in &self.dicts {
             let mut outs = vec![Vec::new(); twins_of.len()];
@@ -586,8 +587,10 @@ impl Analyzer {
                 }
             }
         }
-        if matches.len() > before {
+        if matches.len() > frames_end {
             matches.sort_by_key(|m| (m.span.start, m.lexicon));
+        } else if frames_end > before {
+            sort_two_runs(&mut matches, before, |m| (m.span.start, m.lexicon));
         }
         let cues: Vec<Cue> = cue_matches
             .iter()
@@ -893,31 +896,65 @@ impl Analyzer {
     }
 }
 
+/// `v` sorted stably by `key`, as `sort_by_key` sorts it. When `v[..mid]` and `v[mid..]` are
+/// each in order already (one group's hits and the frames' hits: each in text order), they
+/// are merged in one pass, the first run's element first on a tie; the sort of the two was 1.9
+/// % of a run's instructions. Otherwise `v` is sorted.
+fn sort_two_runs<T: Copy, K: Ord>(v: &mut Vec<T>, mid: usize, key: impl Fn(&T) -> K) {
+    let (a, b) = v.split_at(mid.min(v.len()));
+    if crate::plain::plain() || !a.is_sorted_by_key(&key) || !b.is_sorted_by_key(&key) {
+        v.sort_by_key(key);
+        return;
+    }
+    let mut merged = Vec::with_capacity(v.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if key(&b[j]) < key(&a[i]) {
+            merged.push(b[j]);
+            j += 1;
+        } else {
+            merged.push(a[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    *v = merged;
+}
+
 /// An article's hits as lexicon entry and voice, for [`ArticleScore::entries`]: collected in a
 /// vector and sorted once, instead of each looked up and most inserted into the map (whose
-/// node shifts were 0.7 % of the run's time).
-struct EntryHits(Vec<((u32, u32), u8)>);
+/// node shifts were 0.7 % of the run's time). Each hit is one integer, lexicon, entry and
+/// voice from the high bits down, so that the sort compares integers (sorting the
+/// `((lexicon, entry), voice)` tuples was 1.4 % of the samples).
+struct EntryHits(Vec<u64>);
 
 impl EntryHits {
     fn with_capacity(n: usize) -> EntryHits {
         EntryHits(Vec::with_capacity(n))
     }
 
+    /// Lexicons and entries are indices into lists held in memory: fewer than 2^30 and
+    /// 2^32.
     fn push(&mut self, lexicon: usize, entry: usize, voice: Voice) {
-        self.0
-            .push(((lexicon as u32, entry as u32), voice.index() as u8));
+        debug_assert!(lexicon < 1 << 30 && entry < 1 << 32);
+        self.0.push(
+            ((lexicon as u64) << 34) | ((entry as u64 & 0xffff_ffff) << 2) | voice.index() as u64,
+        );
     }
 
     /// The hits per entry by voice.
     fn tally(mut self) -> BTreeMap<(u32, u32), ByVoice> {
         self.0.sort_unstable();
         let mut tallied: Vec<((u32, u32), ByVoice)> = Vec::with_capacity(self.0.len());
-        for (key, voice) in self.0 {
+        for hit in self.0 {
+            let key = ((hit >> 34) as u32, (hit >> 2) as u32);
+            let voice = (hit & 3) as usize;
             match tallied.last_mut() {
-                Some((last, by_voice)) if *last == key => by_voice[usize::from(voice)] += 1,
+                Some((last, by_voice)) if *last == key => by_voice[voice] += 1,
                 _ => {
                     let mut by_voice = ByVoice::default();
-                    by_voice[usize::from(voice)] = 1;
+                    by_voice[voice] = 1;
                     tallied.push((key, by_voice));
                 }
             }
@@ -1226,6 +1263,34 @@ mod tests {
             extra: vec![],
             html_dropped: vec![],
             cut_bytes: 0,
+        }
+    }
+
+    proptest! {
+        /// Merging two runs gives what the stable sort gives, whether or not they are in
+        /// order (then it sorts): ties between the runs keep the first run's element first.
+        #[test]
+        fn two_runs_merge_as_the_stable_sort(
+            a in proptest::collection::vec((0u8..20, 0u8..3), 0..30),
+            b in proptest::collection::vec((0u8..20, 0u8..3), 0..30),
+            sort_a in any::<bool>(),
+            sort_b in any::<bool>(),
+        ) {
+            // the second field tells elements with the same key apart
+            let tag = |v: Vec<(u8, u8)>, run: u8, sort: bool| {
+                let mut v: Vec<(u8, u8, u8, usize)> =
+                    v.into_iter().enumerate().map(|(i, (k, l))| (k, l, run, i)).collect();
+                if sort {
+                    v.sort_by_key(|x| (x.0, x.1));
+                }
+                v
+            };
+            let (a, b) = (tag(a, 0, sort_a), tag(b, 1, sort_b));
+            let mut want: Vec<_> = a.iter().chain(&b).copied().collect();
+            want.sort_by_key(|x| (x.0, x.1));
+            let mut got: Vec<_> = a.iter().chain(&b).copied().collect();
+            sort_two_runs(&mut got, a.len(), |x| (x.0, x.1));
+            prop_assert_eq!(got, want);
         }
     }
 
