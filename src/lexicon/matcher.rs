@@ -210,7 +210,7 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
                     .any(|x| x.info.lexicon == c.info.lexicon && x.span.contains(c.span))
         });
     }
-    cands.sort_unstable_by(|a, b| {
+    sort_nearly_sorted(cands, |a, b| {
         a.span
             .start
             .cmp(&b.span.start)
@@ -229,6 +229,36 @@ fn select(cands: &mut Vec<Candidate>, out: &mut Vec<Match>) {
                 entry: c.info.entry,
             });
             last_end = c.span.end;
+        }
+    }
+}
+
+/// `v` sorted by `cmp`, for a `v` that is nearly in order already: the candidates come in the
+/// order their ends were found, which is their order in three calls of four and off by a step
+/// or two in the rest. Insertion sort does that in a pass; if it has moved elements more than
+/// eight times their number plus 64 (it would take quadratic time on a list out of order), the
+/// rest goes to `sort_unstable_by`, as does all of it on the plain path. Elements that compare
+/// equal may end in either order, as with `sort_unstable_by` (candidates that compare equal
+/// give the same hit).
+fn sort_nearly_sorted<T: Copy>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if crate::plain::plain() {
+        v.sort_unstable_by(cmp);
+        return;
+    }
+    let budget = 8 * v.len() + 64;
+    let mut moves = 0;
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && cmp(&v[j - 1], &x) == std::cmp::Ordering::Greater {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+        moves += i - j;
+        if moves > budget {
+            v.sort_unstable_by(cmp);
+            return;
         }
     }
 }
@@ -625,6 +655,32 @@ impl State for u32 {
 mod tests {
     use super::*;
     use crate::lexicon::{LexiconSet, SourceFile};
+
+    proptest::proptest! {
+        /// Sorting a nearly sorted list gives what `sort_unstable_by` gives (equal elements
+        /// are identical here, so any order of them is the same list): lists in order, a few
+        /// steps out of order, and shuffled (past the move budget).
+        #[test]
+        fn nearly_sorted_lists_sort_as_sort_unstable(
+            v in proptest::collection::vec((0u16..300, 0u8..4), 0..200),
+            swaps in proptest::collection::vec((0usize..200, 1usize..4), 0..20),
+            presort in proptest::prelude::any::<bool>(),
+        ) {
+            let mut v = v;
+            if presort {
+                v.sort_unstable();
+                for (at, by) in swaps {
+                    if at + by < v.len() {
+                        v.swap(at, at + by);
+                    }
+                }
+            }
+            let mut want = v.clone();
+            want.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            sort_nearly_sorted(&mut v, |a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            proptest::prop_assert_eq!(v, want);
+        }
+    }
 
     fn set(files: &[(&str, &str)]) -> LexiconSet {
         LexiconSet::from_sources(
