@@ -6,7 +6,8 @@
 mod stats;
 
 pub use stats::{
-    Median, Moments, Sketch, Summary, rank_bins, rank_bins_with, summarize, value_bins,
+    Median, Moments, RankSide, Sketch, Summary, rank_bins, rank_bins_with, summarize, value_bins,
+    value_runs,
 };
 
 use std::collections::{BTreeMap, HashMap};

@@ -10,7 +10,9 @@ use super::stats::{
 };
 use rayon::prelude::*;
 
-use crate::aggregate::{MeasureAcc, Median, OutletAcc, Outlets, Sketch, rank_bins_with};
+use crate::aggregate::{
+    MeasureAcc, Median, OutletAcc, Outlets, RankSide, Sketch, rank_bins_with, value_runs,
+};
 use crate::lexicon::{LexiconSet, Side};
 use crate::score::{MEASURES, measure_names};
 
@@ -120,6 +122,20 @@ fn pooled(set: &LexiconSet, index: usize, o: &OutletAcc) -> Option<(u64, u64)> {
     }
 }
 
+/// An outlet's side of a rank comparison, with what was made of it beforehand.
+fn side<'a>(m: &'a MeasureAcc, (runs, sketch): &'a Made) -> RankSide<'a> {
+    RankSide {
+        median: &m.median,
+        sketch: sketch.as_ref(),
+        runs: runs.as_deref(),
+    }
+}
+
+/// What the comparisons make once of an outlet's values of a measure: their runs of equal
+/// values when they are held exactly, and their sketch when some other outlet's are sketched
+/// ([`RankSide`]).
+type Made = (Option<Vec<(f64, u64)>>, Option<Sketch>);
+
 fn sample(m: &MeasureAcc) -> Sample {
     let n = m.moments.n;
     Sample {
@@ -148,23 +164,27 @@ pub fn compare_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<CompareRow> {
             }
         }
     }
-    // A measure that some outlet holds as a sketch (it has more values than are kept exactly)
-    // is compared on sketch buckets wherever that outlet is in the pair: each other outlet's
-    // values are binned into a sketch for it, made here once per outlet and measure instead
-    // of once per pair.
+    // What the pairs need of each outlet's values of each measure, made here once rather
+    // than for each pair: the runs of equal values of an outlet that holds them exactly; and
+    // where some outlet holds a measure as a sketch (it has more values than are kept
+    // exactly), so that the pairs it is in are compared on sketch buckets, each exact
+    // outlet's values binned into a sketch too.
     let sketched: Vec<bool> = (0..names.len())
         .map(|k| {
             list.iter()
                 .any(|(_, o)| o.measures.get(k).is_some_and(|m| !m.median.is_exact()))
         })
         .collect();
-    let sketches: Vec<Vec<Option<Sketch>>> = list
+    let made: Vec<Vec<Made>> = list
         .par_iter()
         .map(|(_, o)| {
             (0..names.len())
                 .map(|k| match o.measures.get(k).map(|m| &m.median) {
-                    Some(Median::Exact(v)) if sketched[k] => Some(Sketch::from_values(v)),
-                    _ => None,
+                    Some(Median::Exact(v)) => (
+                        Some(value_runs(v)),
+                        sketched[k].then(|| Sketch::from_values(v)),
+                    ),
+                    _ => (None, None),
                 })
                 .collect()
         })
@@ -179,8 +199,8 @@ pub fn compare_rows(set: &LexiconSet, outlets: &Outlets) -> Vec<CompareRow> {
                 set,
                 k,
                 measure,
-                (name_a.as_str(), a, ma, sketches[i][k].as_ref()),
-                (name_b.as_str(), b, mb, sketches[j][k].as_ref()),
+                (name_a.as_str(), a, ma, &made[i][k]),
+                (name_b.as_str(), b, mb, &made[j][k]),
             )
         })
         .collect();
@@ -200,8 +220,8 @@ fn compare_one(
     set: &LexiconSet,
     k: usize,
     measure: &str,
-    (name_a, a, ma, sketch_a): (&str, &OutletAcc, &MeasureAcc, Option<&Sketch>),
-    (name_b, b, mb, sketch_b): (&str, &OutletAcc, &MeasureAcc, Option<&Sketch>),
+    (name_a, a, ma, made_a): (&str, &OutletAcc, &MeasureAcc, &Made),
+    (name_b, b, mb, made_b): (&str, &OutletAcc, &MeasureAcc, &Made),
 ) -> CompareRow {
     let (sa, sb) = (sample(ma), sample(mb));
     let mut row = CompareRow {
@@ -237,7 +257,7 @@ fn compare_one(
         } else if row.hedges_g.is_none() {
             notes.push("no pooled variation: Hedges' g does not exist".into());
         }
-        let (bins, binned) = rank_bins_with((&ma.median, sketch_a), (&mb.median, sketch_b));
+        let (bins, binned) = rank_bins_with(side(ma, made_a), side(mb, made_b));
         row.binned = binned;
         row.mann_whitney = mann_whitney_bins(&bins);
         if row.mann_whitney.is_none() {
