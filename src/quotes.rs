@@ -117,6 +117,7 @@ pub fn find_quotes(doc: &Document, input: &str) -> Vec<Quote> {
         stack: Vec::new(),
         open_count: [0; KINDS],
         out: Vec::new(),
+        map_hint: std::cell::Cell::new(0),
     };
     let mut skip_first = false;
     for (index, &para) in doc.paragraphs.iter().enumerate() {
@@ -262,6 +263,9 @@ struct Finder<'a> {
     /// Open quotations per kind, so a closer for a kind that is not open costs nothing.
     open_count: [u32; KINDS],
     out: Vec<Quote>,
+    /// Where in the offset map the last mark's input was found: the marks are looked up in
+    /// text order ([`Document::input_range_from`]).
+    map_hint: std::cell::Cell<usize>,
 }
 
 impl Finder<'_> {
@@ -432,7 +436,11 @@ impl Finder<'_> {
         if !self.curly_input {
             return Style::Straight;
         }
-        let range = self.doc.input_range(Span::new(pos, pos + 1));
+        let mut hint = self.map_hint.get();
+        let range = self
+            .doc
+            .input_range_from(&mut hint, Span::new(pos, pos + 1));
+        self.map_hint.set(hint);
         match self.input.get(range).and_then(|s| s.chars().next()) {
             Some('\u{201C}' | '\u{201F}' | '\u{2018}' | '\u{201B}') => Style::Left,
             Some('\u{201D}' | '\u{2019}') => Style::Right,

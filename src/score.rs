@@ -1055,7 +1055,7 @@ fn quote_rows_of(
         });
     }
     pending.sort_by_key(|p| (p.span.start, p.span.end));
-    let ranges: Vec<Range<usize>> = pending.iter().map(|p| doc.input_range(p.span)).collect();
+    let ranges: Vec<Range<usize>> = doc.input_ranges(pending.iter().map(|p| p.span));
     let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
     bytes.sort_unstable();
     bytes.dedup();
@@ -1132,10 +1132,7 @@ fn locate(
     speaker_of: &dyn Fn(Span) -> String,
     out: &mut Vec<Hit>,
 ) {
-    let ranges: Vec<Range<usize>> = matches
-        .iter()
-        .map(|(m, _)| doc.input_range(m.span))
-        .collect();
+    let ranges: Vec<Range<usize>> = doc.input_ranges(matches.iter().map(|(m, _)| m.span));
     let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
     bytes.sort_unstable();
     bytes.dedup();

@@ -115,6 +115,24 @@ impl Document {
         self.map.input_range(span)
     }
 
+    /// [`input_range`](Self::input_range) of each of `spans`, each looked for in the offset
+    /// map from where the one before was found: a list in text order (an article's hits,
+    /// its quotations) takes a step or two a span instead of a binary search each. The same
+    /// ranges in any order.
+    pub fn input_ranges(&self, spans: impl Iterator<Item = Span>) -> Vec<Range<usize>> {
+        let mut hint = 0;
+        spans
+            .map(|s| self.map.input_range_from(&mut hint, s))
+            .collect()
+    }
+
+    /// [`input_range`](Self::input_range) of one of many spans looked up in text order, from
+    /// `hint`, where the look-up before left it (0 before the first); as
+    /// [`input_ranges`](Self::input_ranges) does.
+    pub(crate) fn input_range_from(&self, hint: &mut usize, span: Span) -> Range<usize> {
+        self.map.input_range_from(hint, span)
+    }
+
     /// Index of the sentence containing byte `byte` of the text (binary search), or `None`
     /// for a byte outside every sentence (a paragraph break, a space between sentences, past
     /// the end).

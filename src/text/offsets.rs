@@ -90,10 +90,53 @@ impl OffsetMap {
         self.segments.last().map_or(0, Segment::norm_end)
     }
 
+    /// `self.segments.partition_point(pred)`, for a `pred` true on a prefix, looked for from
+    /// `hint` (the answer of an earlier call): a look-up in text order finds its segment at or
+    /// a few past the last one, stepping forward instead of a binary search over the whole
+    /// map; any other is a binary search of the part before or after the hint.
+    #[inline]
+    fn point_from(&self, hint: usize, pred: impl Fn(&Segment) -> bool) -> usize {
+        let segs = &self.segments;
+        let h = hint.min(segs.len());
+        if h > 0 && !pred(&segs[h - 1]) {
+            return segs[..h - 1].partition_point(pred);
+        }
+        let mut i = h;
+        for _ in 0..8 {
+            if i == segs.len() || !pred(&segs[i]) {
+                return i;
+            }
+            i += 1;
+        }
+        i + segs[i..].partition_point(pred)
+    }
+
+    /// The segment index [`map_start`](Self::map_start) looks up for `pos`.
+    #[inline]
+    fn start_index(&self, hint: usize, pos: usize) -> usize {
+        if crate::plain::plain() {
+            return self.segments.partition_point(|s| s.norm_start <= pos);
+        }
+        self.point_from(hint, |s| s.norm_start <= pos)
+    }
+
+    /// The segment index [`map_end`](Self::map_end) looks up for `end`.
+    #[inline]
+    fn end_index(&self, hint: usize, end: usize) -> usize {
+        if crate::plain::plain() {
+            return self.segments.partition_point(|s| s.norm_start < end);
+        }
+        self.point_from(hint, |s| s.norm_start < end)
+    }
+
     /// Input byte where normalised byte `pos` starts (the start of the segment piece holding it);
     /// `pos == norm_len` maps to the end of the last segment.
     fn map_start(&self, pos: usize) -> usize {
-        let idx = self.segments.partition_point(|s| s.norm_start <= pos);
+        self.map_start_at(self.segments.partition_point(|s| s.norm_start <= pos), pos)
+    }
+
+    /// [`map_start`](Self::map_start) with the segment index looked up already.
+    fn map_start_at(&self, idx: usize, pos: usize) -> usize {
         let seg = &self.segments[idx.saturating_sub(1)];
         if pos >= seg.norm_end() {
             seg.input_end()
@@ -106,7 +149,11 @@ impl OffsetMap {
 
     /// Input byte where the normalised char ending at `end` (exclusive, `end > 0`) ends.
     fn map_end(&self, end: usize) -> usize {
-        let idx = self.segments.partition_point(|s| s.norm_start < end);
+        self.map_end_at(self.segments.partition_point(|s| s.norm_start < end), end)
+    }
+
+    /// [`map_end`](Self::map_end) with the segment index looked up already.
+    fn map_end_at(&self, idx: usize, end: usize) -> usize {
         let seg = &self.segments[idx.saturating_sub(1)];
         if seg.is_linear() {
             seg.input_start + (end.min(seg.norm_end()) - seg.norm_start)
@@ -129,6 +176,27 @@ impl OffsetMap {
             return input_start..input_start;
         }
         input_start..self.map_end(end).max(input_start)
+    }
+
+    /// [`input_range`](Self::input_range), for one of many spans looked up in text order:
+    /// `hint` is the position in the map the last look-up left (0 before the first), and the
+    /// segments are found from there ([`point_from`](Self::point_from)). The same ranges in any
+    /// order.
+    pub fn input_range_from(&self, hint: &mut usize, span: Span) -> Range<usize> {
+        let len = self.norm_len();
+        if len == 0 {
+            return 0..0;
+        }
+        let start = span.start.min(len);
+        let end = span.end.min(len);
+        let at = self.start_index(*hint, start);
+        *hint = at;
+        let input_start = self.map_start_at(at, start);
+        if end <= start {
+            return input_start..input_start;
+        }
+        let input_end = self.map_end_at(self.end_index(at, end), end);
+        input_start..input_end.max(input_start)
     }
 }
 
@@ -161,6 +229,38 @@ mod tests {
         assert_eq!(m.input_range(Span::new(0, 2)), 0..2);
         assert_eq!(m.input_range(Span::new(1, 3)), 1..5);
         assert_eq!(m.input_range(Span::new(2, 4)), 4..6);
+    }
+
+    proptest::proptest! {
+        /// Spans looked up one after another from a hint give the ranges looked up alone,
+        /// in text order or not: maps of linear and replaced segments (and deleted input
+        /// between them), spans anywhere (past the end, empty).
+        #[test]
+        fn look_ups_from_a_hint_are_the_look_ups_alone(
+            pieces in proptest::collection::vec((1usize..6, 0usize..4, proptest::prelude::any::<bool>()), 0..60),
+            spans in proptest::collection::vec((0usize..200, 0usize..20), 0..40),
+            in_order in proptest::prelude::any::<bool>(),
+        ) {
+            let mut m = OffsetMap::default();
+            let (mut norm, mut input) = (0, 0);
+            for (n, gap, linear) in pieces {
+                // a linear piece, or one normalised byte for a replaced run of input
+                let (norm_len, input_len) = if linear { (n, n) } else { (1, n) };
+                input += gap;
+                m.push(norm, input, norm_len, input_len);
+                norm += norm_len;
+                input += input_len;
+            }
+            let mut spans: Vec<Span> =
+                spans.into_iter().map(|(s, l)| Span::new(s, s + l)).collect();
+            if in_order {
+                spans.sort_by_key(|s| s.start);
+            }
+            let mut hint = 0;
+            for s in spans {
+                proptest::prop_assert_eq!(m.input_range_from(&mut hint, s), m.input_range(s), "{:?}", s);
+            }
+        }
     }
 
     #[test]
