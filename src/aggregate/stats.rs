@@ -301,7 +301,7 @@ fn sorted_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
 /// A sample's values as runs of equal values, ascending: `(value, count)`, values that are
 /// `==` (`-0.0` and `0.0`) in one run, NaN left out. Measures repeat values (0 most of all:
 /// about one value in five of an outlet is distinct on the 200 MB corpus), so the comparisons
-/// merge each pair's runs ([`run_bins`]) rather than their values, made once per outlet and
+/// merge each pair's runs (`run_bins`) rather than their values, made once per outlet and
 /// measure.
 pub fn value_runs(values: &[f64]) -> Vec<(f64, u64)> {
     let mut sorted = std::borrow::Cow::Borrowed(values);
