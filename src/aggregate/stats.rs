@@ -242,42 +242,24 @@ pub fn value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
     }
 }
 
-/// [`value_bins`] of two ascending samples, merged.
+/// [`value_bins`] of two ascending samples, merged: [`run_bins`] of runs of one value each.
 fn merged_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
-    // at most a bin a value
-    let mut bins = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    loop {
-        let (x, in_a) = match (a.get(i), b.get(j)) {
-            (Some(&x), Some(&y)) if x.total_cmp(&y).is_le() => (x, true),
-            (_, Some(&y)) => (y, false),
-            (Some(&x), None) => (x, true),
-            (None, None) => break,
-        };
-        if in_a {
-            i += 1;
-        } else {
-            j += 1;
-        }
-        if !x.is_nan() {
-            add_to_bins(&mut bins, x, in_a);
-        }
-    }
-    bins.into_iter().map(|(_, a, b)| (a, b)).collect()
+    let ones = |v: &[f64]| v.iter().map(|&x| (x, 1)).collect::<Vec<_>>();
+    run_bins(&ones(a), &ones(b))
 }
 
-/// Count `x` (of sample a, or b) into the last bin when it holds the same value (`-0.0` is
-/// `0.0`), else into a new one: the values come in ascending order.
-fn add_to_bins(bins: &mut Vec<(f64, u64, u64)>, x: f64, in_a: bool) {
+/// Count `n` of `x` (of sample a, or b) into the last bin when it holds the same value (`-0.0`
+/// is `0.0`), else into a new one: the values come in ascending order.
+fn add_to_bins(bins: &mut Vec<(f64, u64, u64)>, x: f64, in_a: bool, n: u64) {
     match bins.last_mut() {
         Some(bin) if bin.0 == x => {}
         _ => bins.push((x, 0, 0)),
     }
     if let Some(bin) = bins.last_mut() {
         if in_a {
-            bin.1 += 1;
+            bin.1 += n;
         } else {
-            bin.2 += 1;
+            bin.2 += n;
         }
     }
 }
@@ -293,7 +275,7 @@ fn sorted_value_bins(a: &[f64], b: &[f64]) -> Vec<(u64, u64)> {
     all.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut bins = Vec::new();
     for (x, in_a) in all {
-        add_to_bins(&mut bins, x, in_a);
+        add_to_bins(&mut bins, x, in_a, 1);
     }
     bins.into_iter().map(|(_, a, b)| (a, b)).collect()
 }
@@ -318,8 +300,10 @@ pub fn value_runs(values: &[f64]) -> Vec<(f64, u64)> {
     runs
 }
 
-/// [`value_bins`] of two samples given as their [`value_runs`].
+/// [`value_bins`] of two samples given as their [`value_runs`] (or as any ascending
+/// `(value, count)` lists: NaN is left out here too), merged, `a`'s first on a tie.
 pub fn run_bins(a: &[(f64, u64)], b: &[(f64, u64)]) -> Vec<(u64, u64)> {
+    // at most a bin a run
     let mut bins: Vec<(f64, u64, u64)> = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     loop {
@@ -334,16 +318,8 @@ pub fn run_bins(a: &[(f64, u64)], b: &[(f64, u64)]) -> Vec<(u64, u64)> {
         } else {
             j += 1;
         }
-        match bins.last_mut() {
-            Some(bin) if bin.0 == x => {}
-            _ => bins.push((x, 0, 0)),
-        }
-        if let Some(bin) = bins.last_mut() {
-            if in_a {
-                bin.1 += n;
-            } else {
-                bin.2 += n;
-            }
+        if !x.is_nan() {
+            add_to_bins(&mut bins, x, in_a, n);
         }
     }
     bins.into_iter().map(|(_, a, b)| (a, b)).collect()
