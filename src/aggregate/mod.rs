@@ -47,7 +47,7 @@ pub struct OutletAcc {
 }
 
 /// Totals per lexicon entry, keyed `(lexicon, entry)`. A hash map rather than a B-tree: each
-/// article folds in a hundred or so entries, and the B-tree's look-ups were 1.3 % of a run,
+/// article folds in dozens of entries, and the B-tree's look-ups were 1.3 % of a run,
 /// on the thread that writes the rows. It is never read in its own order (the keyness report
 /// sorts the keys).
 pub type EntryTotals = HashMap<(u32, u32), TermAcc, BuildHasherDefault<PairHasher>>;
