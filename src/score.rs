@@ -632,7 +632,10 @@ impl Analyzer {
         let n = self.set.len();
         let cleaning = self.cleaning(article);
         let doc = Document::with_edits(&article.text, &cleaning.edits);
-        let headline_par = find_headline(&doc, &article.title);
+        let headline_par = match &cleaning.title_key {
+            Some(key) => find_headline(&doc, key, article.title.len()),
+            None => find_headline(&doc, &title_key(&article.title), article.title.len()),
+        };
         let headline_span = headline_par.map(|p| doc.paragraphs[p]);
         let total_words = count_words(&doc.text) as u64;
         let headline_words_in_text =
@@ -1175,20 +1178,49 @@ fn locate(
     }
 }
 
-/// The paragraph among the first few that says the same words as `title`, if any.
-fn find_headline(doc: &Document, title: &str) -> Option<usize> {
-    let key = title_key(title);
+/// The paragraph among the first few that says the same words as the title (of `title_len`
+/// bytes, and of [`title_key`] `key`), if any.
+fn find_headline(doc: &Document, key: &str, title_len: usize) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
     // A paragraph far longer than the title cannot say the same words; skip the work.
-    let max_len = 2 * title.len() + 16;
+    let max_len = 2 * title_len + 16;
     doc.paragraphs
         .iter()
         .take(HEADLINE_SEARCH_PARAGRAPHS)
         .position(|p| {
-            (p.len() <= max_len || crate::plain::plain()) && title_key(p.of(&doc.text)) == key
+            (p.len() <= max_len || crate::plain::plain()) && has_title_key(p.of(&doc.text), key)
         })
+}
+
+/// Whether `s`'s [`title_key`] is `key`, found without making it when `s` is ASCII: its words
+/// are compared with the key's as they come, and the first that differs settles it (most
+/// paragraphs and lines compared with a headline differ in the first word).
+pub(crate) fn has_title_key(s: &str, key: &str) -> bool {
+    let normal = normalize_fragment_cow(s);
+    if !normal.is_ascii() || crate::plain::plain() {
+        return title_key(s) == key;
+    }
+    let (b, k) = (normal.as_bytes(), key.as_bytes());
+    // the key's bytes matched so far, and whether every word so far matched
+    let mut at = 0;
+    let mut same = true;
+    crate::text::ascii_words(b, |r| {
+        if !same {
+            return;
+        }
+        let word = &b[r];
+        let gap = usize::from(at > 0);
+        same = k.len() >= at + gap + word.len()
+            && (gap == 0 || k[at] == b' ')
+            && k[at + gap..at + gap + word.len()]
+                .iter()
+                .zip(word)
+                .all(|(x, y)| *x == y.to_ascii_lowercase());
+        at += gap + word.len();
+    });
+    same && at == k.len()
 }
 
 /// The words of a headline, case-folded, so `\$50` in the text equals `$50` in a manifest.
@@ -1445,6 +1477,18 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ");
             prop_assert_eq!(title_key(&title), by_segmenter, "{:?}", title);
+        }
+
+        /// Comparing with a key word by word is comparing keys: lines of a few words, often
+        /// the same but for case, spacing, punctuation or a word.
+        #[test]
+        fn has_title_key_is_comparing_keys(
+            a in "(([Tt]he|dog|DOG|cat|can't|\u{e9}t\u{e9}|\\$5|3\\.5)[ ,.:'\u{2019}-]{1,2}){0,4}",
+            b in "(([Tt]he|dog|DOG|cat|can't|\u{e9}t\u{e9}|\\$5|3\\.5)[ ,.:'\u{2019}-]{1,2}){0,4}",
+        ) {
+            let key = title_key(&b);
+            prop_assert_eq!(has_title_key(&a, &key), title_key(&a) == key, "{:?} / {:?}", a, b);
+            prop_assert!(has_title_key(&b, &key));
         }
 
         /// Whatever the text, scoring does not panic, every hit's offsets lie on character

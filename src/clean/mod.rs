@@ -22,7 +22,7 @@ pub mod markup;
 pub mod patterns;
 pub mod repeat;
 
-use crate::score::title_key;
+use crate::score::{has_title_key, title_key};
 use crate::text::{
     Edit, EditKind, count_words, count_words_capped, normalize_fragment, normalize_fragment_cow,
 };
@@ -127,6 +127,9 @@ pub struct Cleaning {
     pub removed_words: u64,
     /// Markup edits (escapes, link syntax, emphasis, headings, datelines).
     pub markup_edits: u64,
+    /// The title's [`title_key`], when the cleaner worked it out (it does when it takes out
+    /// chrome): scoring looks for the headline among the first paragraphs with it.
+    pub title_key: Option<String>,
 }
 
 /// The cleaning step, shared by every thread.
@@ -270,6 +273,7 @@ impl Cleaner {
         let mut lines = split_lines(text, SHORT_LINE_WORDS.max(headline_words) + 1);
         if self.chrome {
             self.mark_chrome(&mut lines, text.len(), &headline, headline_words, source);
+            out.title_key = Some(headline);
         }
         let mut markup_edits = Vec::new();
         let mut dateline_budget = DATELINE_LINES;
@@ -419,7 +423,9 @@ impl Cleaner {
         // Only a line of as many words as the headline can be it, and only its key is
         // worked out.
         let is_headline = |l: &Line<'_>| {
-            !headline.is_empty() && l.has_words(headline_words) && title_key(&l.plain) == headline
+            !headline.is_empty()
+                && l.has_words(headline_words)
+                && has_title_key(&l.plain, &headline)
         };
         let open: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].is_blank() && lines[i].removed.is_none())
