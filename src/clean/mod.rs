@@ -199,7 +199,10 @@ impl Line<'_> {
 
 /// The lines of `text`, their words counted up to `counted_to` (at least 1).
 fn split_lines(text: &str, counted_to: usize) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
+    // Room for a line in every 64 bytes (news text has fewer: one in 166 on the benchmark
+    // corpora), up to 256, instead of growing the vector (of structs of 184 bytes) step by
+    // step.
+    let mut lines = Vec::with_capacity((text.len() / 64 + 1).min(256));
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut number = 1;

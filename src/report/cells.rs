@@ -9,7 +9,8 @@ pub const DECIMALS: usize = 4;
 /// A number with `DECIMALS` (4) places and `.` decimals; empty for `None` or a non-finite value;
 /// never `-0.0000`.
 pub fn fixed(x: Option<f64>) -> String {
-    let mut s = String::new();
+    // room for any number of 12 digits before the point, as most are
+    let mut s = String::with_capacity(24);
     if let Some(x) = x {
         push_fixed(&mut s, x);
     }

@@ -234,6 +234,17 @@ fn cleaning_rows_with(r: &mut RowWriter, article: &Article, removals: &[Removal]
         let i = offsets.partition_point(|&o| o < b);
         chars.get(i).copied().unwrap_or(0)
     };
+    // The rows' size at once (their text cells and 64 bytes for the rest), as for the other
+    // reports' rows (`render`).
+    let per_row = article.id.len() + article.source.len() + 64;
+    r.reserve(
+        removals
+            .iter()
+            .map(|rm| {
+                per_row + rm.reason.len() + rm.detail.len() + rm.text.len() + rm.end - rm.start
+            })
+            .sum(),
+    );
     for rm in removals {
         r.text(&article.id);
         r.text(&article.source);
