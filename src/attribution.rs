@@ -713,19 +713,32 @@ fn kind_of(phrase: &str) -> SpeakerKind {
     if lower_in(PLACES, phrase) || lower_in(PLACES, bare) {
         return SpeakerKind::Organisation;
     }
-    let words = || {
-        phrase
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
-            .filter(|w| !w.is_empty())
-    };
-    if words().any(|w| PERSON_TITLE_SET.contains_lower(w)) {
-        return SpeakerKind::Person;
+    // The words (runs of letters, digits and dots), split on bytes: the phrase is ASCII. A
+    // title makes a person whatever else is there; else an organisation word an organisation.
+    let mut org = false;
+    let mut last = "";
+    let mut start = 0;
+    for end in phrase
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| !b.is_ascii_alphanumeric() && b != b'.')
+        .map(|(i, _)| i)
+        .chain([phrase.len()])
+    {
+        if end > start {
+            let w = &phrase[start..end];
+            if PERSON_TITLE_SET.contains_lower(w) {
+                return SpeakerKind::Person;
+            }
+            org = org || ORG_WORD_SET.contains_lower(w);
+            last = w;
+        }
+        start = end + 1;
     }
-    if words().any(|w| ORG_WORD_SET.contains_lower(w)) {
+    if org {
         return SpeakerKind::Organisation;
     }
     if the(phrase) {
-        let last = words().next_back().unwrap_or("");
         // `is_org_noun` of the lowercased word: its plural `s` may be an `S`
         let org_noun = ORG_NOUN_SET.contains_lower(last)
             || last
