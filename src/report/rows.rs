@@ -375,8 +375,8 @@ pub fn render(
         let mut last: Option<(&std::sync::Arc<str>, std::ops::Range<usize>)> = None;
         for h in &analysis.hits {
             r.rendered(&article_cells);
-            r.text(h.voice.as_str());
-            r.text(h.field.as_str());
+            r.word(h.voice.as_str());
+            r.word(h.field.as_str());
             r.rendered(entries.get(h.lexicon, h.entry));
             r.text(h.matched(article));
             r.int(h.bytes.start);
@@ -407,13 +407,13 @@ pub fn render(
         for q in &analysis.quotes {
             r.text(&article.id);
             r.text(&article.source);
-            r.text(q.kind);
+            r.word(q.kind);
             r.int(q.words);
             r.text(&q.speaker);
-            r.text(q.speaker_kind.as_str());
+            r.word(q.speaker_kind.as_str());
             r.text(&q.speaker_resolved);
             r.text(&q.cue);
-            r.text(q.cue_class);
+            r.word(q.cue_class);
             r.int(q.bytes.start);
             r.int(q.bytes.end);
             r.int(q.chars.start);
