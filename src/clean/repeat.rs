@@ -252,6 +252,17 @@ mod ssse3 {
     /// for the high half (`PACK_HIGH`).
     static PACK: [[u8; 8]; 256] = pack(0);
     static PACK_HIGH: [[u8; 8]; 256] = pack(8);
+    /// The set bits of each pattern (`count_ones` has no instruction of its own on the x86-64
+    /// baseline).
+    static KEPT: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut m = 0;
+        while m < 256 {
+            t[m] = (m as u8).count_ones() as u8;
+            m += 1;
+        }
+        t
+    };
 
     const fn pack(offset: u8) -> [[u8; 8]; 256] {
         let mut t = [[0x80u8; 8]; 256];
@@ -326,9 +337,9 @@ mod ssse3 {
             // the low half's kept bytes, then the high half's after them (each copy writes
             // eight bytes, past what it keeps: the next copy or block writes over them)
             form[n..n + 8].copy_from_slice(&packed[..8]);
-            n += low.count_ones() as usize;
+            n += usize::from(KEPT[low]);
             form[n..n + 8].copy_from_slice(&packed[8..]);
-            n += high.count_ones() as usize;
+            n += usize::from(KEPT[high]);
             prev = (word >> 15) as usize;
             i = bytes.len().min(i + 16);
         }
