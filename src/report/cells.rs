@@ -77,6 +77,7 @@ pub(crate) struct RowWriter {
 
 /// Whether a cell must be quoted: it holds a delimiter, a quote or a line end. Short cells
 /// (names, numbers) byte by byte; longer ones (sentences) with `memchr`'s vector search.
+#[inline]
 fn needs_quotes(cell: &[u8]) -> bool {
     if cell.len() < 16 || crate::plain::plain() {
         return cell
@@ -103,16 +104,24 @@ impl RowWriter {
     }
 
     /// A cell's bytes, quoted when they must be, after a delimiter unless it is the row's
-    /// first.
+    /// first. Inlined into the rows' loops (most cells are short and need no quotes); the
+    /// quoting is out of line.
+    #[inline]
     fn cell(&mut self, cell: &[u8]) {
+        if needs_quotes(cell) {
+            self.quoted(cell);
+        } else {
+            self.bare(cell);
+        }
+    }
+
+    /// [`cell`](Self::cell) for a cell that needs quotes (a sentence with a comma, often).
+    #[inline(never)]
+    fn quoted(&mut self, cell: &[u8]) {
         if self.cells {
             self.out.push(b',');
         }
         self.cells = true;
-        if !needs_quotes(cell) {
-            self.out.extend_from_slice(cell);
-            return;
-        }
         self.out.reserve(cell.len() + 2);
         self.out.push(b'"');
         let mut rest = cell;
@@ -126,6 +135,7 @@ impl RowWriter {
     }
 
     /// A text cell (input text, or a name or keyword of ours: every cell is made [`inert`]).
+    #[inline]
     pub fn text(&mut self, s: &str) {
         match s.as_bytes().first() {
             Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(s) => {
@@ -150,6 +160,7 @@ impl RowWriter {
     }
 
     /// A cell that needs no quotes, after a delimiter unless it is the row's first.
+    #[inline]
     fn bare(&mut self, cell: &[u8]) {
         if self.cells {
             self.out.push(b',');
