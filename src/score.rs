@@ -23,7 +23,7 @@ use crate::corpus::Article;
 use crate::lexicon::{LexiconSet, MAX_GROUPS, Match, Matcher, Role, SCARE_QUOTES, Side};
 use crate::quotes::{self, Quote};
 use crate::span::Span;
-use crate::text::{Document, char_offsets, count_words, fold_case, normalize_fragment_cow};
+use crate::text::{CharCursor, Document, count_words, fold_case, normalize_fragment_cow};
 
 /// How many leading paragraphs of the text are searched for the headline.
 const HEADLINE_SEARCH_PARAGRAPHS: usize = 5;
@@ -1059,11 +1059,9 @@ fn quote_rows_of(
     }
     pending.sort_by_key(|p| (p.span.start, p.span.end));
     let ranges: Vec<Range<usize>> = doc.input_ranges(pending.iter().map(|p| p.span));
-    let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
-    bytes.sort_unstable();
-    bytes.dedup();
-    let chars = char_offsets(input, &bytes);
-    let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
+    // the rows come in text order: each offset's chars counted from the one before
+    let mut cursor = CharCursor::default();
+    let mut char_at = |b: usize| cursor.chars_at(input, b);
     pending
         .iter()
         .zip(ranges)
@@ -1136,11 +1134,10 @@ fn locate(
     out: &mut Vec<Hit>,
 ) {
     let ranges: Vec<Range<usize>> = doc.input_ranges(matches.iter().map(|(m, _)| m.span));
-    let mut bytes: Vec<usize> = ranges.iter().flat_map(|r| [r.start, r.end]).collect();
-    bytes.sort_unstable();
-    bytes.dedup();
-    let chars = char_offsets(input, &bytes);
-    let char_at = |b: usize| chars[bytes.binary_search(&b).unwrap_or(0)];
+    // The hits are made in text order (but for the headline's, first): each offset's chars
+    // counted from the one before.
+    let mut cursor = CharCursor::default();
+    let mut char_at = |b: usize| cursor.chars_at(input, b);
     // Headline hits first (the title's are located before the text's), then the body's, each
     // in text order: the matches' indices are sorted (stably: matches that tie stay in the
     // order given) and the hits made in that order, rather than the hits sorted afterwards

@@ -51,7 +51,7 @@ use std::ops::Range;
 pub use crate::span::Span;
 pub use normalize::{Edit, EditKind, normalize_fragment, normalize_fragment_cow};
 pub(crate) use words::{ASCII_ALNUM, ascii_words, is_alphanumeric};
-pub use words::{char_offsets, count_words, count_words_capped, fold_case};
+pub use words::{CharCursor, char_offsets, count_words, count_words_capped, fold_case};
 pub(crate) use wrap::joins as joins_wrapped;
 
 use offsets::OffsetMap;

@@ -258,4 +258,15 @@ proptest! {
         let expected: Vec<usize> = bytes.iter().map(|&b| s[..b].chars().count()).collect();
         prop_assert_eq!(char_offsets(&s, &bytes), expected);
     }
+
+    /// A cursor asked for byte offsets in any order (inside chars and past the end too)
+    /// counts the chars before each.
+    #[test]
+    fn prop_char_cursor(s in text_strategy(), picks in proptest::collection::vec(0usize..200, 0..20)) {
+        let mut cursor = CharCursor::default();
+        for b in picks {
+            let expected = s.char_indices().take_while(|&(i, _)| i < b).count();
+            prop_assert_eq!(cursor.chars_at(&s, b), expected, "{:?} at {}", s, b);
+        }
+    }
 }

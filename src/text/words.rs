@@ -348,21 +348,37 @@ fn push_ascii_lower(out: &mut String, ascii: &str) {
 /// the end, and an offset inside a char counts the chars that start before it. Unsorted input
 /// still gives correct answers, at the cost of walking back.
 pub fn char_offsets(text: &str, sorted_bytes: &[usize]) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(sorted_bytes.len());
-    let mut byte = 0;
-    let mut chars = 0;
-    for &target in sorted_bytes {
+    let mut cursor = CharCursor::default();
+    sorted_bytes
+        .iter()
+        .map(|&b| cursor.chars_at(text, b))
+        .collect()
+}
+
+/// Char offsets of byte offsets asked one at a time, counted from the one asked before: the
+/// spans of hits and quotations, asked for in text order (each start, then its end), cost a
+/// walk of the text, with no list of offsets to sort and search.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CharCursor {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCursor {
+    /// The chars of `text` that start before byte `target` (the end for an offset past it;
+    /// inside a char, the chars that start before it). Walks back from an offset further on.
+    #[inline]
+    pub fn chars_at(&mut self, text: &str, target: usize) -> usize {
+        let bytes = text.as_bytes();
         let target = target.min(bytes.len());
-        if target >= byte {
-            chars += count_char_starts(&bytes[byte..target]);
+        if target >= self.byte {
+            self.chars += count_char_starts(&bytes[self.byte..target]);
         } else {
-            chars -= count_char_starts(&bytes[target..byte]);
+            self.chars -= count_char_starts(&bytes[target..self.byte]);
         }
-        byte = target;
-        out.push(chars);
+        self.byte = target;
+        self.chars
     }
-    out
 }
 
 /// Number of bytes in `bytes` that start a UTF-8 char (are not continuation bytes): eight
