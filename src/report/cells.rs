@@ -22,21 +22,9 @@ pub fn push_fixed(out: &mut String, x: f64) {
     if !x.is_finite() {
         return;
     }
-    // Fast path: when `x * 10^4` is not within 0.001 of a half, its rounding to an integer is
-    // that of the exact value (the product's error is below 2^-13 for |x * 10^4| < 2^40), so
-    // the digits are those `{:.4}` gives; anything else takes the exact formatter.
-    let y = x * 10_000.0;
-    if y.abs() < 1e12 && ((y - y.trunc()).abs() - 0.5).abs() > 1e-3 {
-        let n = y.round() as i64;
-        if n < 0 {
-            out.push('-');
-        }
-        let n = n.unsigned_abs();
-        let mut digits = itoa::Buffer::new();
-        out.push_str(digits.format(n / 10_000));
-        out.push('.');
-        let frac = digits.format(n % 10_000 + 10_000);
-        out.push_str(&frac[1..]);
+    let mut buf = [0u8; FIXED_BYTES];
+    if let Some(digits) = fixed_fast(x, &mut buf) {
+        out.push_str(std::str::from_utf8(digits).unwrap_or_default());
         return;
     }
     let from = out.len();
@@ -45,6 +33,35 @@ pub fn push_fixed(out: &mut String, x: f64) {
     if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
         out.remove(from);
     }
+}
+
+/// Room for what [`fixed_fast`] writes: a sign, eight digits, the point and four decimals.
+const FIXED_BYTES: usize = 16;
+
+/// `x` as [`fixed`] writes it, in `buf`, when the fast path applies: when `x * 10^4` is not
+/// within 0.001 of a half, its rounding to an integer is that of the exact value (the
+/// product's error is below 2^-13 for |x * 10^4| < 2^40), so the digits are those `{:.4}`
+/// gives. `None` for anything else (a number near a half, a huge one, or not a number),
+/// which takes the exact formatter.
+#[inline]
+fn fixed_fast(x: f64, buf: &mut [u8; FIXED_BYTES]) -> Option<&[u8]> {
+    let y = x * 10_000.0;
+    if !(y.abs() < 1e12 && ((y - y.trunc()).abs() - 0.5).abs() > 1e-3) {
+        return None;
+    }
+    let n = y.round() as i64;
+    let mut len = usize::from(n < 0);
+    buf[0] = b'-';
+    let n = n.unsigned_abs();
+    let mut digits = itoa::Buffer::new();
+    let whole = digits.format(n / 10_000).as_bytes();
+    buf[len..len + whole.len()].copy_from_slice(whole);
+    len += whole.len();
+    buf[len] = b'.';
+    // the four decimals, with their leading zeros: those of 10,000 more, but the first digit
+    let frac = digits.format(n % 10_000 + 10_000).as_bytes();
+    buf[len + 1..len + 5].copy_from_slice(&frac[1..]);
+    Some(&buf[..len + 5])
 }
 
 /// A p-value: 4 decimals from 0.0001 up, below that 3 significant digits in scientific
@@ -188,6 +205,12 @@ impl RowWriter {
     }
 
     pub fn fixed(&mut self, x: Option<f64>) {
+        // digits, a sign and a point need no quotes and are no formula
+        let mut buf = [0u8; FIXED_BYTES];
+        if let Some(digits) = x.and_then(|x| fixed_fast(x, &mut buf)) {
+            self.bare(digits);
+            return;
+        }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         if let Some(x) = x {
@@ -367,9 +390,20 @@ mod tests {
             // on a half of the last decimal
             cases.push(((state >> 20) % 1_000_000) as f64 / 10_000.0 + 0.00005);
         }
-        for x in cases {
+        // the row writer's cells are the same digits
+        let (mut by_cell, mut by_text) = (RowWriter::new(), RowWriter::new());
+        for &x in &cases {
             assert_eq!(fixed(Some(x)), exact(x), "{x:e}");
+            by_cell.fixed(Some(x));
+            by_text.text(&exact(x));
         }
+        for x in [None, Some(f64::NAN), Some(f64::INFINITY)] {
+            by_cell.fixed(x);
+            by_text.text("");
+        }
+        by_cell.end();
+        by_text.end();
+        assert_eq!(by_cell.take_bytes(), by_text.take_bytes());
     }
 
     #[test]
