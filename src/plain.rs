@@ -2,7 +2,8 @@
 //! analysis takes instead the plain code its property tests compare it with: `serde_json` for
 //! JSON lines, the Unicode segmenter for word counts and headline keys, case folding as first
 //! written, fragment normalisation char by char, the document normalisation a byte at a
-//! time, line keys from copied chunks, `aho_corasick`'s own overlapping search for the
+//! time, line keys from each line's canonical form made with chars and strings (not the
+//! branch-free and SSSE3 kernels), `aho_corasick`'s own overlapping search for the
 //! lexicon scan, a stable sort of the matches where two ordered runs are merged, char offsets
 //! and quoting checks byte by byte, and no early exits (the headline length check, the
 //! repetition threshold check). The reports must not change: `scripts/bench.sh` runs the
