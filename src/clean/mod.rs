@@ -127,8 +127,9 @@ pub struct Cleaning {
     pub removed_words: u64,
     /// Markup edits (escapes, link syntax, emphasis, headings, datelines).
     pub markup_edits: u64,
-    /// The title's [`title_key`], when the cleaner worked it out (it does when it takes out
-    /// chrome): scoring looks for the headline among the first paragraphs with it.
+    /// The title's key (its words, case-folded: `score::title_key`), when the cleaner worked
+    /// it out (it does when it takes out chrome): scoring looks for the headline among the
+    /// first paragraphs with it.
     pub title_key: Option<String>,
 }
 
@@ -426,9 +427,7 @@ impl Cleaner {
         // Only a line of as many words as the headline can be it, and only its key is
         // worked out.
         let is_headline = |l: &Line<'_>| {
-            !headline.is_empty()
-                && l.has_words(headline_words)
-                && has_title_key(&l.plain, &headline)
+            !headline.is_empty() && l.has_words(headline_words) && has_title_key(&l.plain, headline)
         };
         let open: Vec<usize> = (0..lines.len())
             .filter(|&i| !lines[i].is_blank() && lines[i].removed.is_none())
