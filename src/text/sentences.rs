@@ -25,6 +25,25 @@ const NEVER_FINAL: &[&str] = &[
     "vs", "v", "cf", "viz", "approx", "ca", "e.g", "i.e", "E.g", "I.e",
 ];
 
+/// The longest entry of [`TITLES`], [`BEFORE_NUMBER`] and [`NEVER_FINAL`] (checked when
+/// compiled).
+const LONGEST_LISTED: usize = {
+    let lists: [&[&str]; 3] = [TITLES, BEFORE_NUMBER, NEVER_FINAL];
+    let mut longest = 0;
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            if lists[l][i].len() > longest {
+                longest = lists[l][i].len();
+            }
+            i += 1;
+        }
+        l += 1;
+    }
+    longest
+};
+
 /// Words that, after an initial or a dotted acronym, show that a new sentence has begun
 /// (`... in the U.S. The minister ...`). `A` and `I` are left out: they are also initials.
 const SENTENCE_STARTERS: &[&str] = &[
@@ -92,6 +111,10 @@ fn is_initial(token: &str) -> bool {
 /// Letters separated by dots, one or two letters per part, at least two parts: `U.S`, `a.m`,
 /// `Ph.D` (the final dot is the one being judged).
 fn is_dotted_acronym(token: &str) -> bool {
+    // (two parts need a dot: most words before a dot have none, and are settled here)
+    if !token.as_bytes().contains(&b'.') {
+        return false;
+    }
     let mut parts = 0;
     for part in token.split('.') {
         let n = part.chars().count();
@@ -119,16 +142,21 @@ fn first_word(rest: &str) -> &str {
 /// single initials and dotted acronyms are not treated as abbreviations: at the end of a line
 /// they usually end a paragraph (`... in the U.S.`).
 pub(crate) fn dot_is_abbreviation(before: &str, rest: &str, for_wrap: bool) -> bool {
-    let token = before.rsplit(' ').next().unwrap_or(before);
+    // the text after the last space (found from the end with a vector search)
+    let token = memchr::memrchr(b' ', before.as_bytes()).map_or(before, |i| &before[i + 1..]);
     let token = token.trim_start_matches(is_opener);
     if token.is_empty() {
         return false;
     }
-    if TITLES.contains(&token) || NEVER_FINAL.contains(&token) {
-        return true;
-    }
-    if BEFORE_NUMBER.contains(&token) && rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return true;
+    // (a word longer than every listed abbreviation, as most words before a dot are, is
+    // none of them: the lists are not scanned for it)
+    if token.len() <= LONGEST_LISTED {
+        if TITLES.contains(&token) || NEVER_FINAL.contains(&token) {
+            return true;
+        }
+        if BEFORE_NUMBER.contains(&token) && rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return true;
+        }
     }
     if for_wrap {
         return false;
