@@ -9,8 +9,8 @@ pub const DECIMALS: usize = 4;
 /// A number with `DECIMALS` (4) places and `.` decimals; empty for `None` or a non-finite value;
 /// never `-0.0000`.
 pub fn fixed(x: Option<f64>) -> String {
-    // room for any number of 12 digits before the point, as most are
-    let mut s = String::with_capacity(24);
+    // room for the digits of the fast path (most numbers)
+    let mut s = String::with_capacity(FIXED_BYTES);
     if let Some(x) = x {
         push_fixed(&mut s, x);
     }
@@ -120,6 +120,15 @@ impl RowWriter {
         self.out.reserve(bytes);
     }
 
+    /// A delimiter before the next cell, unless it is the row's first.
+    #[inline]
+    fn delimit(&mut self) {
+        if self.cells {
+            self.out.push(b',');
+        }
+        self.cells = true;
+    }
+
     /// A cell's bytes, quoted when they must be, after a delimiter unless it is the row's
     /// first. Inlined into the rows' loops (most cells are short and need no quotes); the
     /// quoting is out of line.
@@ -135,10 +144,7 @@ impl RowWriter {
     /// [`cell`](Self::cell) for a cell that needs quotes (a sentence with a comma, often).
     #[inline(never)]
     fn quoted(&mut self, cell: &[u8]) {
-        if self.cells {
-            self.out.push(b',');
-        }
-        self.cells = true;
+        self.delimit();
         self.out.reserve(cell.len() + 2);
         self.out.push(b'"');
         let mut rest = cell;
@@ -179,10 +185,7 @@ impl RowWriter {
     /// A cell that needs no quotes, after a delimiter unless it is the row's first.
     #[inline]
     fn bare(&mut self, cell: &[u8]) {
-        if self.cells {
-            self.out.push(b',');
-        }
-        self.cells = true;
+        self.delimit();
         self.out.extend_from_slice(cell);
     }
 
@@ -224,10 +227,7 @@ impl RowWriter {
     /// they are, after a delimiter unless they start the row. For cells that repeat on many
     /// rows (an article's id, a lexicon entry's columns), rendered once.
     pub fn rendered(&mut self, cells: &[u8]) {
-        if self.cells {
-            self.out.push(b',');
-        }
-        self.cells = true;
+        self.delimit();
         self.out.extend_from_slice(cells);
     }
 
@@ -243,10 +243,7 @@ impl RowWriter {
     /// [`text_at`](Self::text_at)), copied instead of rendered again: the same sentence
     /// closes most of a sentence's `hits.csv` rows.
     pub fn repeat(&mut self, at: std::ops::Range<usize>) {
-        if self.cells {
-            self.out.push(b',');
-        }
-        self.cells = true;
+        self.delimit();
         self.out.extend_from_within(at);
     }
 

@@ -241,7 +241,11 @@ fn cleaning_rows_with(r: &mut RowWriter, article: &Article, removals: &[Removal]
         removals
             .iter()
             .map(|rm| {
-                per_row + rm.reason.len() + rm.detail.len() + rm.text.len() + rm.end - rm.start
+                per_row
+                    + rm.reason.len()
+                    + rm.detail.len()
+                    + rm.text.len()
+                    + rm.end.saturating_sub(rm.start)
             })
             .sum(),
     );

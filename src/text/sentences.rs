@@ -25,8 +25,8 @@ const NEVER_FINAL: &[&str] = &[
     "vs", "v", "cf", "viz", "approx", "ca", "e.g", "i.e", "E.g", "I.e",
 ];
 
-/// The longest entry of [`TITLES`], [`BEFORE_NUMBER`] and [`NEVER_FINAL`] (checked when
-/// compiled).
+/// The longest entry of [`TITLES`], [`BEFORE_NUMBER`] and [`NEVER_FINAL`] (worked out when
+/// compiled, so it follows the lists).
 const LONGEST_LISTED: usize = {
     let lists: [&[&str]; 3] = [TITLES, BEFORE_NUMBER, NEVER_FINAL];
     let mut longest = 0;

@@ -357,7 +357,8 @@ pub fn char_offsets(text: &str, sorted_bytes: &[usize]) -> Vec<usize> {
 
 /// Char offsets of byte offsets asked one at a time, counted from the one asked before: the
 /// spans of hits and quotations, asked for in text order (each start, then its end), cost a
-/// walk of the text, with no list of offsets to sort and search.
+/// walk of the text, with no list of offsets to sort and search. A cursor is for one text:
+/// every call gives it the same one.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CharCursor {
     byte: usize,
