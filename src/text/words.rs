@@ -234,7 +234,7 @@ fn ascii_words_with(
 }
 
 /// ASCII letters and digits, by byte (no byte of a non-ASCII char is one): the table that the
-/// line keys and the attribution tokens read words by.
+/// attribution tokens and the lexicon automaton's byte classes read words by.
 pub(crate) static ASCII_ALNUM: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
